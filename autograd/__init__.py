@@ -1,0 +1,75 @@
+"""tracegrad's engine: scalar reverse-mode automatic differentiation.
+
+>>> from autograd import Value
+>>> a = Value(2.0, label="a")
+>>> c = 3 * a * a
+>>> c.backward()
+>>> a.grad
+12.0
+"""
+
+from autograd.errors import (
+    DivisionByZeroError,
+    NumericOverflowError,
+    TracegradError,
+    UndefinedOperationError,
+)
+from autograd.value import Value
+from autograd.mode import is_recording, no_grad
+from autograd.ops import (
+    Op,
+    dot,
+    elu,
+    exp,
+    leaky_relu,
+    log,
+    log_softmax,
+    logsumexp,
+    relu,
+    sigmoid,
+    softmax,
+    sqrt,
+    sum_values,
+    tanh,
+)
+from autograd.graph import backward, consumers_first, topological_order, zero_grad
+from autograd.stepping import BackwardStep, Contribution, backward_steps
+from autograd.higher import grad
+from autograd.gradcheck import GradcheckResult, GradientComparison, gradcheck
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BackwardStep",
+    "Contribution",
+    "DivisionByZeroError",
+    "GradcheckResult",
+    "GradientComparison",
+    "NumericOverflowError",
+    "Op",
+    "TracegradError",
+    "UndefinedOperationError",
+    "Value",
+    "backward",
+    "backward_steps",
+    "consumers_first",
+    "dot",
+    "elu",
+    "exp",
+    "grad",
+    "gradcheck",
+    "is_recording",
+    "leaky_relu",
+    "log",
+    "log_softmax",
+    "logsumexp",
+    "no_grad",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "sqrt",
+    "sum_values",
+    "tanh",
+    "topological_order",
+    "zero_grad",
+]

@@ -1,0 +1,96 @@
+"""Checking backprop against central differences.
+
+``gradcheck(f, inputs)`` evaluates ``f`` at the inputs, asks backprop for the
+gradient, then nudges each input by ±h and compares with
+(f(x + h) − f(x − h)) / 2h. The result prints as a table and is truthy when
+every input agrees.
+"""
+
+from dataclasses import dataclass
+
+from autograd.higher import grad
+from autograd.mode import no_grad
+from autograd.value import Value
+
+
+@dataclass(frozen=True)
+class GradientComparison:
+    """Backprop versus central differences for one input."""
+
+    label: str
+    analytic: float
+    numeric: float
+    absolute_error: float
+    ok: bool
+
+
+@dataclass(frozen=True)
+class GradcheckResult:
+    """All comparisons; ``bool(result)`` is True when every input agrees."""
+
+    comparisons: tuple
+    atol: float
+    rtol: float
+
+    @property
+    def ok(self):
+        return all(item.ok for item in self.comparisons)
+
+    @property
+    def mismatches(self):
+        return tuple(item for item in self.comparisons if not item.ok)
+
+    def __bool__(self):
+        return self.ok
+
+    def __str__(self):
+        header = ("input", "backprop", "central diff", "abs error", "")
+        rows = [
+            (
+                c.label,
+                f"{c.analytic:.8g}",
+                f"{c.numeric:.8g}",
+                f"{c.absolute_error:.2e}",
+                "ok" if c.ok else "MISMATCH",
+            )
+            for c in self.comparisons
+        ]
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+                 for row in [header, *rows]]
+        verdict = "all gradients agree" if self.ok else f"{len(self.mismatches)} mismatch(es)"
+        lines.append(f"gradcheck: {verdict} (atol={self.atol:g}, rtol={self.rtol:g})")
+        return "\n".join(lines)
+
+    _repr_pretty_ = lambda self, printer, cycle: printer.text(str(self))  # noqa: E731
+
+
+def gradcheck(f, inputs, step=1e-6, atol=1e-6, rtol=1e-4):
+    """Compare backprop with central differences for every input of ``f``.
+
+    ``f`` takes the inputs as positional arguments and returns a ``Value``;
+    ``inputs`` are ``Value`` nodes or numbers. Mismatches are reported by label.
+    """
+    points = [x if isinstance(x, Value) else Value(x) for x in inputs]
+    labels = [p.label if p.label is not None else f"input {i + 1}" for i, p in enumerate(points)]
+    leaves = [Value(p.data, p.label) for p in points]
+    output = f(*leaves)
+    analytic = grad(output, leaves)
+
+    def evaluate(shifted):
+        with no_grad():
+            result = f(*(Value(x, p.label) for x, p in zip(shifted, points)))
+        return result.data if isinstance(result, Value) else float(result)
+
+    comparisons = []
+    base = [p.data for p in points]
+    for i, (label, backprop) in enumerate(zip(labels, analytic)):
+        h = step * max(1.0, abs(base[i]))
+        up, down = list(base), list(base)
+        up[i] += h
+        down[i] -= h
+        numeric = (evaluate(up) - evaluate(down)) / (2.0 * h)
+        error = abs(backprop - numeric)
+        ok = error <= atol + rtol * abs(numeric)
+        comparisons.append(GradientComparison(label, backprop, numeric, error, ok))
+    return GradcheckResult(tuple(comparisons), atol, rtol)

@@ -1,0 +1,92 @@
+"""Walking a graph: topological order and backward.
+
+Every walk here uses an explicit stack, never recursion, so a chain of a million
+operations is as easy as a chain of three.
+"""
+
+from autograd.errors import NumericOverflowError
+
+
+def consumers_first(root):
+    """Every node reachable from ``root``, each before all of its inputs (``root`` first).
+
+    A node is listed only once every node that reads it has been listed, so by
+    the time backward reaches it its gradient is complete (Kahn's algorithm on
+    the reversed graph; an input used twice, as in ``x*x``, counts twice).
+    """
+    pending = {root: 0}
+    stack = [root]
+    while stack:
+        for node in stack.pop()._edges[::2]:
+            if node in pending:
+                pending[node] += 1
+            else:
+                pending[node] = 1
+                stack.append(node)
+    order = []
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for source in node._edges[::2]:
+            left = pending[source] - 1
+            pending[source] = left
+            if left == 0:
+                ready.append(source)
+    return order
+
+
+def topological_order(root):
+    """Every node reachable from ``root``, each after all of its inputs (``root`` last).
+
+    This is the order of the forward pass, the Wengert list of the graph.
+    """
+    order = consumers_first(root)
+    order.reverse()
+    return order
+
+
+def start_backward(root, gradient):
+    """Reset every non-leaf gradient, seed ``root`` and return the order to visit.
+
+    Leaves keep what they hold, so gradients accumulate across calls as in
+    PyTorch; everything in between is recomputed fresh.
+    """
+    gradient = float(gradient)
+    order = consumers_first(root)
+    for node in order:
+        if node._edges:
+            node.grad = 0.0
+    root.grad += gradient
+    return order
+
+
+def check_finite_gradient(node):
+    """Raise if a finite node received an infinite or NaN gradient."""
+    upstream = node.grad
+    if upstream - upstream != 0.0 and node.data - node.data == 0.0:
+        made_by = f"made by {node.op.name}" if node.op is not None else "a leaf"
+        raise NumericOverflowError(
+            f"backward: the gradient reaching node {node.label!r} ({made_by}, "
+            f"data = {node.data!r}) is {upstream!r}; a product of local derivatives "
+            f"overflowed or met a NaN input"
+        )
+
+
+def backward(root, gradient=1.0):
+    """Chain rule over the whole graph: ``input.grad += local * upstream`` on every edge."""
+    for node in start_backward(root, gradient):
+        upstream = node.grad
+        if upstream - upstream != 0.0:
+            check_finite_gradient(node)
+        edges = node._edges
+        if edges:
+            pairs = iter(edges)
+            for source, local in zip(pairs, pairs):
+                source.grad += local * upstream
+
+
+def zero_grad(root):
+    """Set the gradient of every node reachable from ``root`` back to 0."""
+    for node in consumers_first(root):
+        node.grad = 0.0

@@ -1,0 +1,181 @@
+"""``Value``: one scalar node of a computation graph.
+
+A node holds its number (``data``), the gradient of the last ``backward`` root
+with respect to it (``grad``), an optional human ``label``, the operation that
+made it (``op``) and its *edges*: each input in order, paired with the local
+derivative d(this node)/d(that input) computed when the node was made.
+
+This file holds no math: every operator hands off to ``autograd.ops``, where
+each operation's forward rule and local derivative sit side by side.
+"""
+
+import numbers
+
+
+class Value:
+    """A scalar that remembers how it was computed.
+
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x
+    >>> y.backward()
+    >>> x.grad
+    7.0
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "_edges")
+
+    def __init__(self, data, label=None):
+        self.data = _as_float(data, label)
+        self.grad = 0.0
+        self.label = None if label is None else str(label)
+        self.op = None
+        self._edges = ()
+
+    # ----- the graph, through public names ------------------------------------
+
+    @property
+    def inputs(self):
+        """The nodes this one was computed from, in order (``x*x`` lists ``x`` twice)."""
+        return self._edges[::2]
+
+    @property
+    def local_derivatives(self):
+        """d(this node)/d(input) for each input, in the order of ``inputs``."""
+        return self._edges[1::2]
+
+    @property
+    def edges(self):
+        """``(input, local_derivative)`` pairs, in input order."""
+        edges = self._edges
+        return tuple(zip(edges[::2], edges[1::2]))
+
+    @property
+    def is_leaf(self):
+        """True for nodes made directly (inputs, weights, constants), not by an operation."""
+        return not self._edges
+
+    # ----- gradients ---------------------------------------------------------------
+
+    def backward(self, gradient=1.0):
+        """Fill ``.grad`` of every node reachable from here with d(self)/d(node).
+
+        Leaf gradients accumulate across calls (reset them with ``zero_grad``);
+        every other node's gradient is recomputed from scratch on each call.
+        """
+        graph.backward(self, gradient)
+
+    def zero_grad(self):
+        """Set this node's gradient back to 0."""
+        self.grad = 0.0
+
+    def detach(self):
+        """A new leaf with the same number and label, cut off from this graph."""
+        return Value(self.data, self.label)
+
+    # ----- operators: one line each, the work is in ``ops`` -------------------------
+
+    def __add__(self, other):
+        return ops.add(self, other)
+
+    def __radd__(self, other):
+        return ops.add(other, self)
+
+    def __sub__(self, other):
+        return ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return ops.sub(other, self)
+
+    def __mul__(self, other):
+        return ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return ops.div(other, self)
+
+    def __pow__(self, exponent):
+        return ops.power(self, exponent)
+
+    def __rpow__(self, base):
+        return ops.power(base, self)
+
+    def __neg__(self):
+        return ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def exp(self):
+        return ops.exp(self)
+
+    def log(self):
+        return ops.log(self)
+
+    def sqrt(self):
+        return ops.sqrt(self)
+
+    def tanh(self):
+        return ops.tanh(self)
+
+    def sigmoid(self):
+        return ops.sigmoid(self)
+
+    def relu(self):
+        return ops.relu(self)
+
+    def leaky_relu(self, slope=0.1):
+        return ops.leaky_relu(self, slope)
+
+    def elu(self, alpha=1.0):
+        return ops.elu(self, alpha)
+
+    # ----- comparisons look at the numbers; equality stays identity so nodes hash ----
+
+    def __lt__(self, other):
+        return self.data < _number(other)
+
+    def __le__(self, other):
+        return self.data <= _number(other)
+
+    def __gt__(self, other):
+        return self.data > _number(other)
+
+    def __ge__(self, other):
+        return self.data >= _number(other)
+
+    __hash__ = object.__hash__
+
+    def __float__(self):
+        return self.data
+
+    def __format__(self, spec):
+        return format(self.data, spec) if spec else repr(self)
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label is not None else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+
+
+def _as_float(data, label):
+    # ``bool`` is an int, but True * w is almost always a mistake in a graph.
+    if type(data) is float:
+        return data
+    if isinstance(data, numbers.Real) and not isinstance(data, bool):
+        return float(data)
+    where = f" (label {label!r})" if label is not None else ""
+    raise TypeError(
+        f"Value needs a real number, got {type(data).__name__}: {data!r}{where}"
+    )
+
+
+def _number(other):
+    return other.data if isinstance(other, Value) else other
+
+
+# Imported last: both modules need ``Value``, which is defined above by now.
+from autograd import graph, ops  # noqa: E402

@@ -1,0 +1,1 @@
+"""tracegrad's pictures and explanations of computation graphs."""
