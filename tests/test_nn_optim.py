@@ -26,28 +26,25 @@ def objective(params):
     return total
 
 
-def tracegrad_trajectory(make_optimizer, steps=20):
-    params = [Value(start, label=name) for start, name in zip(START, NAMES)]
-    optimizer = make_optimizer(params)
+def trajectory(params, optimizer, read, steps):
+    """Run ``steps`` optimiser steps on the objective; the parameters after each one."""
     path = []
     for _ in range(steps):
         optimizer.zero_grad()
         objective(params).backward()
         optimizer.step()
-        path.append([p.data for p in params])
+        path.append([read(p) for p in params])
     return path
+
+
+def tracegrad_trajectory(make_optimizer, steps=20):
+    params = [Value(start, label=name) for start, name in zip(START, NAMES)]
+    return trajectory(params, make_optimizer(params), lambda p: p.data, steps)
 
 
 def torch_trajectory(torch, make_optimizer, steps=20):
     params = [torch.tensor(start, dtype=torch.float64, requires_grad=True) for start in START]
-    optimizer = make_optimizer(params)
-    path = []
-    for _ in range(steps):
-        optimizer.zero_grad()
-        objective(params).backward()
-        optimizer.step()
-        path.append([p.item() for p in params])
-    return path
+    return trajectory(params, make_optimizer(params), lambda p: p.item(), steps)
 
 
 # (id, tracegrad optimiser, torch.optim name, keyword arguments shared by both)
