@@ -54,7 +54,13 @@ def _graph_of_gradients(output):
             upstream = grads[node]
             sources = node.inputs
             for source, local in zip(sources, node.op.local(node, *sources)):
-                term = local * upstream
+                # Constant 0 and 1 factors would only add dead or trivial nodes.
+                if type(local) is float and local in (0.0, 1.0):
+                    if local == 0.0:
+                        continue
+                    term = upstream
+                else:
+                    term = local * upstream
                 grads[source] = term if source not in grads else grads[source] + term
         return grads
     finally:

@@ -127,7 +127,7 @@ ADD = Op("add", "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0))
 SUB = Op("sub", "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0))
 MUL = Op("mul", "×", lambda x, y: x * y, lambda out, x, y: (y, x))
 DIV = Op("div", "÷", _divide, lambda out, x, y: (1.0 / y, -out / y))
-NEG = Op("neg", "−x", lambda x: -x, lambda out, x: (-1.0,))
+NEG = Op("neg", "−", lambda x: -x, lambda out, x: (-1.0,))
 POW = Op(
     "pow",
     "xʸ",
