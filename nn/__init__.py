@@ -1,0 +1,37 @@
+"""tracegrad's neural-network pieces, built only from ``autograd`` operations.
+
+>>> import nn
+>>> model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
+>>> len(model([0.5, -1.0]))
+1
+>>> [name for name, _ in model.named_parameters()][:3]
+['layers.0.v11', 'layers.0.v12', 'layers.0.v13']
+"""
+
+from nn.activations import NAMES as ACTIVATION_NAMES
+from nn.init import INITIALISERS
+from nn.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    cross_entropy_from_probabilities,
+    hinge,
+    mse,
+)
+from nn.module import MLP, Dropout, Layer, Module, Neuron
+
+__all__ = [
+    "ACTIVATION_NAMES",
+    "INITIALISERS",
+    "MLP",
+    "Dropout",
+    "Layer",
+    "Module",
+    "Neuron",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "cross_entropy_from_probabilities",
+    "hinge",
+    "mse",
+]
