@@ -105,7 +105,7 @@ def _finite_number(number, where: str) -> float:
 
 
 def _input_list(inputs, expected: int, where: str) -> list:
-    if isinstance(inputs, (Value, int, float)) or not isinstance(inputs, Sequence):
+    if isinstance(inputs, (Value, int, float, str, bytes)) or not isinstance(inputs, Sequence):
         raise TypeError(
             f"{where}: expects a list of {expected} inputs, got {type(inputs).__name__}"
         )
