@@ -1,0 +1,172 @@
+"""Stepping through a backward pass, one node at a time, as readable tables.
+
+``steps(root)`` wraps ``autograd.backward_steps``: the backward pass really
+happens while you iterate, so after the last step every ``.grad`` is filled in.
+Each step names the node whose gradient is now final and, for each of its
+inputs, shows the local derivative, the upstream gradient, their product (the
+contribution) and the input's running total.
+
+>>> from autograd import Value
+>>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+>>> c = a * b; c.label = "c"
+>>> walk = steps(c)
+>>> print(next(walk))
+step 0: dc/dc = 1.0000 is final (c = mul of a, b)
+input  local dc/dinput  upstream dc/dc  contribution  running total
+-----  ---------------  --------------  ------------  -------------
+a      -3.0000          1.0000          -3.0000       -3.0000
+b      2.0000           1.0000          2.0000        2.0000
+
+The whole pass prints as one long table (``print(steps(root))``); it is
+produced line by line (``lines()``), so a 100,000-node graph streams through.
+"""
+
+from autograd import backward_steps, topological_order, zero_grad
+
+from visualize.tables import format_number, format_table, node_names, shorten
+from visualize.tape import operation_name
+
+# Column width for names in the long table, so one odd label cannot stretch every row.
+NAME_WIDTH = 10
+
+
+class Step:
+    """One step of backward: ``node`` 's gradient is final and has been passed to its inputs.
+
+    ``contributions`` are ``autograd.Contribution`` s (input, local_derivative,
+    upstream, contribution, running_total), one per edge in input order.
+    """
+
+    def __init__(self, backward_step, names, root, digits=4):
+        self.index = backward_step.index
+        self.node = backward_step.node
+        self.gradient = backward_step.gradient
+        self.contributions = backward_step.contributions
+        self.names = names
+        self.root = root
+        self.digits = digits
+
+    def name(self, node):
+        """The name this step uses for ``node`` (its label, or t<row> on the tape)."""
+        return self.names[node]
+
+    def _headline(self):
+        top, here = self.name(self.root), self.name(self.node)
+        gradient = format_number(self.gradient, self.digits)
+        if self.node.is_leaf:
+            made = "an input: nothing further to pass back"
+        else:
+            inputs = ", ".join(self.name(item.input) for item in self.contributions)
+            made = f"{here} = {operation_name(self.node)} of {shorten(inputs, 60)}"
+        return f"step {self.index}: d{top}/d{here} = {gradient} is final ({made})"
+
+    def __str__(self):
+        if not self.contributions:
+            return self._headline()
+        top, here = self.name(self.root), self.name(self.node)
+        header = (
+            "input",
+            f"local d{here}/dinput",
+            f"upstream d{top}/d{here}",
+            "contribution",
+            "running total",
+        )
+        rows = [
+            (
+                self.name(item.input),
+                format_number(item.local_derivative, self.digits),
+                format_number(item.upstream, self.digits),
+                format_number(item.contribution, self.digits),
+                format_number(item.running_total, self.digits),
+            )
+            for item in self.contributions
+        ]
+        return self._headline() + "\n" + format_table(header, rows)
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(str(self))
+
+    def __repr__(self):
+        return f"<Step {self.index}: gradient of {self.name(self.node)!r} is final; print() it>"
+
+
+class Steps:
+    """The backward pass of ``root`` as an iterator of ``Step`` s (one pass, like a generator).
+
+    ``print()`` runs the steps not taken yet and prints them as one table.
+    """
+
+    def __init__(self, root, gradient=1.0, accumulate=False, digits=4):
+        self.root = root
+        self.digits = digits
+        self.names = node_names(root, topological_order(root))
+        if not accumulate:
+            # Running totals should show this pass only, not what an earlier backward left in the leaves.
+            zero_grad(root)
+        self._pending = backward_steps(root, gradient)
+        self.taken = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        step = Step(next(self._pending), self.names, self.root, self.digits)
+        self.taken += 1
+        return step
+
+    def lines(self):
+        """The remaining steps as lines of one table, produced as the pass runs."""
+        top = self.names[self.root]
+        header = ("step", "node", f"d{top}/dnode", "input", "local", "upstream",
+                  "contribution", "running total")
+        widths = (4, NAME_WIDTH, 10, NAME_WIDTH, 10, 10, 12, 13)
+        yield _fixed_row(header, widths)
+        yield "  ".join("-" * width for width in widths)
+        for step in self:
+            first = (str(step.index), shorten(step.name(step.node), NAME_WIDTH),
+                     format_number(step.gradient, self.digits))
+            if not step.contributions:
+                yield _fixed_row((*first, "-"), widths)
+            for number, item in enumerate(step.contributions):
+                lead = first if number == 0 else ("", "", "")
+                yield _fixed_row(
+                    (
+                        *lead,
+                        shorten(step.name(item.input), NAME_WIDTH),
+                        format_number(item.local_derivative, self.digits),
+                        format_number(item.upstream, self.digits),
+                        format_number(item.contribution, self.digits),
+                        format_number(item.running_total, self.digits),
+                    ),
+                    widths,
+                )
+        yield f"backward done: {self.taken} steps; every .grad now holds d{top}/d(node)"
+
+    def __str__(self):
+        return "\n".join(self.lines())
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(str(self))
+
+    def __repr__(self):
+        return (
+            f"<steps of the backward pass from {self.names[self.root]!r}: "
+            f"{self.taken} taken; next() for one, print() for the rest>"
+        )
+
+
+def _fixed_row(cells, widths):
+    # The name and input columns (1 and 3) read left to right; numbers line up on the right.
+    return "  ".join(
+        cell.ljust(width) if column in (1, 3) else cell.rjust(width)
+        for column, (cell, width) in enumerate(zip(cells, widths))
+    ).rstrip()
+
+
+def steps(root, gradient=1.0, accumulate=False, digits=4):
+    """Iterate over ``root`` 's backward pass one ``Step`` at a time; print for a table.
+
+    Leaf gradients are zeroed first so running totals show this pass alone;
+    ``accumulate=True`` keeps them, as ``root.backward()`` does.
+    """
+    return Steps(root, gradient, accumulate, digits)

@@ -1,0 +1,104 @@
+"""Plain-text helpers shared by the text views: node names, numbers, tables.
+
+Every text view of tracegrad (tape, explain, steps, the ``tracegrad`` command)
+names nodes, formats numbers and lines up columns through these few functions,
+so a node and a number look the same wherever a student meets them.
+"""
+
+import html
+import math
+
+from autograd import topological_order
+
+ELLIPSIS = "…"
+
+
+def format_number(number, digits=4):
+    """``number`` with ``digits`` decimals like the slides (−0.3835), or in e-notation when tiny or huge."""
+    if number == 0.0:
+        return "0"
+    if math.isnan(number) or math.isinf(number):
+        return str(number)
+    magnitude = abs(number)
+    if 10.0 ** -(digits - 1) <= magnitude < 1e6:
+        return f"{number:.{digits}f}"
+    return f"{number:.{max(digits - 1, 1)}e}"
+
+
+def format_count(count):
+    """A whole number with thousands separators, or ``about 1.23 × 10^45`` when it is huge."""
+    if count < 10**12:
+        return f"{count:,}"
+    # str() of a giant int is slow (and refused past 4300 digits), so estimate from bit_length.
+    shift = max(count.bit_length() - 60, 0)
+    exponent = math.log10(count >> shift) + shift * math.log10(2.0)
+    whole = math.floor(exponent)
+    return f"about {10.0 ** (exponent - whole):.2f} × 10^{whole}"
+
+
+def plain_label(text):
+    """A label made safe for one line of a terminal table: control characters shown escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def node_names(root, order=None):
+    """``{node: name}`` for every node reachable from ``root``: its label, else ``t<row>``.
+
+    ``order`` may pass ``topological_order(root)`` when the caller already has it.
+    """
+    if order is None:
+        order = topological_order(root)
+    return {
+        node: (plain_label(node.label) if node.label is not None else f"t{row}")
+        for row, node in enumerate(order, start=1)
+    }
+
+
+def shorten(text, width):
+    """``text`` cut to at most ``width`` characters, ending in … when cut."""
+    if len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def format_table(header, rows, right_aligned=(), gap="  "):
+    """Rows of strings as aligned columns under ``header`` with a rule beneath it.
+
+    Columns whose index is in ``right_aligned`` are right-aligned (numbers).
+    """
+    rows = [tuple(row) for row in rows]
+    widths = [len(cell) for cell in header]
+    for row in rows:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row)]
+
+    def line(cells):
+        padded = [
+            cell.rjust(width) if index in right_aligned else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths))
+        ]
+        return gap.join(padded).rstrip()
+
+    rule = gap.join("-" * width for width in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+def html_table(header, rows, right_aligned=(), caption=None):
+    """The same table as HTML; every cell is escaped here, so callers pass plain text."""
+    parts = ['<table class="tracegrad">']
+    if caption is not None:
+        parts.append(f"<caption>{html.escape(caption)}</caption>")
+    parts.append(
+        "<thead><tr>"
+        + "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
+        + "</tr></thead><tbody>"
+    )
+    for row in rows:
+        cells = []
+        for index, cell in enumerate(row):
+            style = ' style="text-align:right"' if index in right_aligned else ""
+            cells.append(f"<td{style}>{html.escape(cell)}</td>")
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
