@@ -1,6 +1,8 @@
 """``visualize.tape``: the graph as a Wengert list, one row per node in forward order."""
 
 import doctest
+import subprocess
+import sys
 
 import autograd
 from autograd import Value
@@ -86,3 +88,19 @@ def test_a_hundred_thousand_nodes_make_a_tape():
     rows = tape(node)
     assert len(rows) == 100_001
     assert rows[-1].name == "t100001"
+
+
+def test_the_package_names_stay_functions_whichever_view_is_used_first():
+    # Importing a submodule binds its name on the package; the text views must not import
+    # each other, or ``visualize.tape`` would turn into the module after ``visualize.steps``.
+    script = (
+        "import visualize\n"
+        "from autograd import Value\n"
+        "a = Value(2.0, label='a'); out = a * a\n"
+        "for step in visualize.steps(out): pass\n"
+        "visualize.explain(out, a); visualize.tape(out)\n"
+        "print(all(callable(getattr(visualize, n)) and not hasattr(getattr(visualize, n), '__file__')"
+        " for n in ('tape', 'explain', 'steps')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "True"

@@ -23,8 +23,7 @@ produced line by line (``lines()``), so a 100,000-node graph streams through.
 
 from autograd import backward_steps, topological_order, zero_grad
 
-from visualize.tables import format_number, format_table, node_names, shorten
-from visualize.tape import operation_name
+from visualize.tables import format_number, format_table, node_names, operation_name, shorten
 
 # Column width for names in the long table, so one odd label cannot stretch every row.
 NAME_WIDTH = 10

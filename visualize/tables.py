@@ -56,6 +56,11 @@ def node_names(root, order=None):
     }
 
 
+def operation_name(node):
+    """The operation's name (``mul``, ``sigmoid``...), or ``input`` for a leaf."""
+    return node.op.name if node.op is not None else "input"
+
+
 def shorten(text, width):
     """``text`` cut to at most ``width`` characters, ending in … when cut."""
     if len(text) <= width:

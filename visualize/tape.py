@@ -20,15 +20,17 @@ from dataclasses import dataclass
 
 from autograd import topological_order
 
-from visualize.tables import format_number, format_table, html_table, node_names, shorten
+from visualize.tables import (
+    format_number,
+    format_table,
+    html_table,
+    node_names,
+    operation_name,
+    shorten,
+)
 
 # A dot product over a wide layer has hundreds of inputs; the table shows the first few.
 INPUTS_SHOWN = 6
-
-
-def operation_name(node):
-    """The operation's name (``mul``, ``sigmoid``...), or ``input`` for a leaf."""
-    return node.op.name if node.op is not None else "input"
 
 
 @dataclass(frozen=True)
