@@ -96,15 +96,21 @@ def binary_cross_entropy(probability, target, label: str | None = None) -> Value
 def binary_cross_entropy_with_logits(logit, target, label: str | None = None) -> Value:
     """Two-class cross-entropy on a raw score s, with p = σ(s), stable for |s| up to ±1000.
 
-    −(y ln σ(s) + (1 − y) ln(1 − σ(s))) simplifies to ln(1 + eˢ) − y·s, and
-    ln(1 + eˢ) = logsumexp(0, s) never overflows.
+    −ln σ(s) = ln(1 + e⁻ˢ) = logsumexp(0, −s) and −ln(1 − σ(s)) = logsumexp(0, s),
+    and logsumexp never overflows. Keeping the two terms apart (rather than
+    ln(1 + eˢ) − y·s) avoids cancelling two large numbers when the loss is tiny.
     """
     loss = "binary_cross_entropy_with_logits"
     target = _number(target, loss, "target")
     _check_probability_target(target, loss)
     logit = logit if isinstance(logit, Value) else Value(_number(logit, loss, "logit"))
-    softplus = autograd.logsumexp([Value(0.0), logit])
-    return _labelled(softplus - target * logit, label)
+    terms = []
+    if isinstance(target, Value) or target != 0.0:
+        terms.append(target * autograd.logsumexp([Value(0.0), -logit]))
+    if isinstance(target, Value) or target != 1.0:
+        terms.append((1.0 - target) * autograd.logsumexp([Value(0.0), logit]))
+    total = terms[0] if len(terms) == 1 else terms[0] + terms[1]
+    return _labelled(total, label)
 
 
 def _one_hot(target, classes: int, loss: str) -> list:
