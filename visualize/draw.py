@@ -1,0 +1,459 @@
+"""``draw``: a computation graph as a ``graphviz.Digraph`` that reads like the slides.
+
+Every ``Value`` becomes a box (label, data, grad) and every operation a small
+grey circle between its inputs and its result. Boxes can be grouped into
+labelled clusters (the slides' blocks, or one per ``nn`` layer), the paths from
+a chosen node to the root can be highlighted, and big graphs either stop with
+a clear message or are drawn collapsed, one box per neuron.
+
+DOT names are stable so that other views (the HTML page, step frames) can find
+things in the SVG: the node at position ``i`` of ``autograd.topological_order``
+is ``v{i}``, its operation ``v{i}_op``, the edge from its input ``j`` into that
+operation ``e{i}_{j}`` and the edge from the operation to the node ``e{i}_out``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import graphviz
+
+import autograd
+from autograd import Value
+from visualize.escape import html_lines, html_text
+
+MODES = ("forward", "backward", "gradients")
+RANK_DIRECTIONS = ("LR", "TB", "RL", "BT")
+
+FONT = "Helvetica"
+
+# The colour legend (repeated in ``draw``'s docstring).
+LEAF_FILL = "#dbeafe"  # light blue: inputs and constants
+PARAMETER_FILL = "#dcfce7"  # light green: a model's trainable parameters
+COMPUTED_FILL = "#ffffff"  # white: results of operations
+ROOT_FILL = "#fde68a"  # amber: the root (usually the loss)
+OPERATION_FILL = "#e5e7eb"  # grey circles: operations
+GRADIENT_COLOUR = "#b91c1c"  # dark red text: gradients
+EDGE_COLOUR = "#374151"
+EDGE_LABEL_COLOUR = "#1d4ed8"  # blue numbers on edges: local derivatives
+HIGHLIGHT_COLOUR = "#ea580c"  # orange: paths from the highlighted node to the root
+MUTED_COLOUR = "#c4c8cf"  # pale grey: everything off the highlighted paths
+MUTED_TEXT = "#9ca3af"
+CLUSTER_FILL = "#f8fafc"
+CLUSTER_BORDER = "#94a3b8"
+
+# Activation functions belong to the layer whose output they transform.
+ACTIVATION_OPS = frozenset(
+    {"sigmoid", "tanh", "relu", "leaky_relu", "elu", "softmax", "log_softmax", "identity"}
+)
+
+# Above this many nodes, ask Graphviz for a quicker, rougher layout.
+QUICK_LAYOUT_FROM = 1500
+
+
+class GraphTooLarge(ValueError):
+    """The graph has more nodes than ``max_nodes``; the message says what to do instead."""
+
+
+def format_number(number: float, digits: int = 4) -> str:
+    """``number`` with ``digits`` decimals, switching to scientific notation when huge or tiny."""
+    if number != number or number in (float("inf"), float("-inf")):
+        return str(number)
+    magnitude = abs(number)
+    if magnitude != 0.0 and (magnitude >= 1e6 or magnitude < 10.0 ** (-digits)):
+        return f"{number:.{digits}e}"
+    text = f"{number:.{digits}f}"
+    # -0.0000 would suggest a sign that carries no information.
+    return text[1:] if text.startswith("-") and float(text) == 0.0 else text
+
+
+def draw(
+    root: Value,
+    mode: str = "backward",
+    rankdir: str = "LR",
+    digits: int = 4,
+    edge_labels: bool = True,
+    groups: dict[str, Iterable[Value]] | None = None,
+    model=None,
+    highlight: Value | Iterable[Value] | None = None,
+    max_nodes: int | None = 1000,
+    collapse: bool = False,
+) -> graphviz.Digraph:
+    """Draw the graph that computed ``root``; returns a ``graphviz.Digraph``.
+
+    In Jupyter the result shows inline; ``visualize.render(picture, "graph.png",
+    format="png")`` saves it without any system package.
+
+    Parameters:
+        mode: ``"forward"`` shows each node's data, ``"backward"`` data and grad,
+            ``"gradients"`` only the grad.
+        rankdir: ``"LR"`` left to right (the slides' way) or ``"TB"`` top to bottom.
+        digits: decimals shown for every number.
+        edge_labels: write the local derivative d(result)/d(input) on each edge.
+        groups: ``{cluster name: nodes}`` draws those nodes in labelled boxes, for
+            example the worked example's "Inputs X", "Weights V", ... blocks.
+        model: an ``nn`` module; its layers become clusters holding their
+            parameters, the operations that read them and the activations applied
+            to those. ``groups`` wins where both claim a node.
+        highlight: a node (or nodes), e.g. ``w11``: the paths from it to the root
+            are drawn thick and orange, everything else is muted.
+        max_nodes: stop with ``GraphTooLarge`` (a message saying what to do) when
+            the graph has more nodes; ``None`` draws any size.
+        collapse: fold leaves into the node that reads them and chains of
+            one-input operations into one box: for an MLP, one box per neuron.
+
+    Colour legend:
+        light blue box   an input or constant (a leaf that is not a parameter)
+        light green box  a trainable parameter of ``model``
+        white box        the result of an operation
+        amber box        the root (usually the loss)
+        grey circle      an operation, showing its symbol (+, ×, σ, ·, softmax[k], ...)
+        dark red text    a gradient d(root)/d(node)
+        blue edge number the local derivative d(result)/d(input) on that edge
+        thick orange     on a path from a highlighted node to the root
+        pale grey        off those paths, when something is highlighted
+    """
+    if mode not in MODES:
+        raise ValueError(f"draw: mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if rankdir not in RANK_DIRECTIONS:
+        raise ValueError(
+            f"draw: rankdir must be one of {', '.join(RANK_DIRECTIONS)}, got {rankdir!r}"
+        )
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: root must be a Value, got {type(root).__name__}")
+    if not isinstance(digits, int) or isinstance(digits, bool) or not 0 <= digits <= 15:
+        raise ValueError(f"draw: digits must be an int from 0 to 15, got {digits!r}")
+    order = autograd.topological_order(root)
+    if max_nodes is not None and not collapse and len(order) > max_nodes:
+        raise GraphTooLarge(
+            f"draw: the graph of {root.label or 'this node'!r} has {len(order)} nodes, more than "
+            f"max_nodes={max_nodes}; a picture that big cannot be read. Use "
+            "draw(..., collapse=True) for one box per neuron, visualize.outline(root) for a "
+            "text view, or draw(..., max_nodes=None) to draw every node anyway."
+        )
+    picture = _Picture(order, mode, digits, edge_labels, rankdir)
+    picture.mark_parameters(model)
+    picture.mark_highlight(highlight)
+    clusters = _clusters(order, groups, model)
+    if collapse:
+        picture.collapsed(clusters, max_nodes)
+    else:
+        picture.full(clusters)
+    return picture.graph
+
+
+def _as_nodes(nodes, what: str) -> list[Value]:
+    if nodes is None:
+        return []
+    if isinstance(nodes, Value):
+        return [nodes]
+    collected = list(nodes)
+    for node in collected:
+        if not isinstance(node, Value):
+            raise TypeError(f"draw: {what} must hold Values, got {type(node).__name__}")
+    return collected
+
+
+def _clusters(order: list[Value], groups, model) -> list[tuple[str, list[Value]]]:
+    """``(cluster name, member nodes)`` in first-seen order; a node sits in one cluster only."""
+    home: dict[Value, str] = {}
+    names: list[str] = []
+    reachable = set(order)
+    for name, members in (groups or {}).items():
+        for node in _as_nodes(members, f"groups[{name!r}]"):
+            if node in reachable and node not in home:
+                home[node] = str(name)
+        names.append(str(name))
+    if model is not None:
+        layer_of: dict[Value, str] = {}
+        for parameter_name, parameter in model.named_parameters():
+            layer = parameter_name.rpartition(".")[0] or parameter_name
+            layer_of[parameter] = layer
+            if layer not in names:
+                names.append(layer)
+            if parameter in reachable:
+                home.setdefault(parameter, layer)
+        for node in order:
+            if node.is_leaf or node in layer_of:
+                continue
+            layers = [layer_of[source] for source in node.inputs if source in layer_of]
+            is_activation = (
+                node.op.name in ACTIVATION_OPS
+                and node.inputs
+                and all(source in layer_of and not source.is_leaf for source in node.inputs)
+            )
+            if not layers and is_activation:
+                layers = [layer_of[node.inputs[0]]]
+            if layers:
+                layer_of[node] = layers[0]
+                home.setdefault(node, layers[0])
+    members: dict[str, list[Value]] = {name: [] for name in names}
+    for node in order:
+        if node in home:
+            members[home[node]].append(node)
+    return [(name, nodes) for name, nodes in members.items() if nodes]
+
+
+class _Picture:
+    """Builds one ``Digraph``: node and edge styles for one drawing call."""
+
+    def __init__(self, order, mode, digits, edge_labels, rankdir):
+        self.order = order
+        self.index = {node: i for i, node in enumerate(order)}
+        self.root = order[-1]
+        self.mode = mode
+        self.digits = digits
+        self.edge_labels = edge_labels
+        self.parameters: set[Value] = set()
+        self.on_path: set[Value] | None = None
+        layout = {
+            "rankdir": rankdir,
+            "nodesep": "0.18",
+            "ranksep": "0.35",
+            "fontname": FONT,
+            "bgcolor": "white",
+            "pad": "0.2",
+        }
+        if len(order) > QUICK_LAYOUT_FROM:
+            layout |= _quick_layout()
+        self.graph = graphviz.Digraph(
+            name="tracegrad",
+            graph_attr=layout,
+            node_attr={"fontname": FONT, "fontsize": "16"},
+            edge_attr={
+                "fontname": FONT,
+                "fontsize": "13",
+                "color": EDGE_COLOUR,
+                "fontcolor": EDGE_LABEL_COLOUR,
+                "arrowsize": "0.7",
+            },
+        )
+
+    # ----- what to emphasise ------------------------------------------------------------
+
+    def mark_parameters(self, model) -> None:
+        if model is not None:
+            self.parameters = {parameter for _, parameter in model.named_parameters()}
+
+    def mark_highlight(self, highlight) -> None:
+        chosen = set(_as_nodes(highlight, "highlight"))
+        if not chosen:
+            return
+        # A node is on a path to the root when it is chosen or reads a node on such a path.
+        self.on_path = set()
+        for node in self.order:
+            if node in chosen or any(source in self.on_path for source in node.inputs):
+                self.on_path.add(node)
+
+    def _muted(self, node: Value) -> bool:
+        return self.on_path is not None and node not in self.on_path
+
+    def _edge_on_path(self, source: Value, node: Value) -> bool:
+        return self.on_path is not None and source in self.on_path and node in self.on_path
+
+    # ----- text -----------------------------------------------------------------------
+
+    def _number(self, number: float) -> str:
+        return html_text(format_number(number, self.digits))
+
+    def _value_label(self, node: Value, extra_lines: Iterable[str] = ()) -> str:
+        muted = self._muted(node)
+        lines = []
+        if node.label is not None:
+            lines.append(f"<B>{html_lines(node.label)}</B>")
+        for line in extra_lines:
+            lines.append(f'<FONT POINT-SIZE="12">{html_text(line)}</FONT>')
+        if self.mode != "gradients":
+            lines.append(self._number(node.data))
+        if self.mode != "forward":
+            colour = MUTED_TEXT if muted else GRADIENT_COLOUR
+            lines.append(f'<FONT COLOR="{colour}">grad {self._number(node.grad)}</FONT>')
+        return "<" + "<BR/>".join(lines) + ">"
+
+    def _fill(self, node: Value) -> str:
+        if node is self.root:
+            return ROOT_FILL
+        if node in self.parameters:
+            return PARAMETER_FILL
+        if node.is_leaf:
+            return LEAF_FILL
+        return COMPUTED_FILL
+
+    def _value_attributes(self, node: Value, name: str, extra_lines=()) -> dict[str, str]:
+        attributes = {
+            "id": name,
+            "shape": "box",
+            "style": "rounded,filled",
+            "fillcolor": self._fill(node),
+            "label": self._value_label(node, extra_lines),
+            "margin": "0.12,0.06",
+        }
+        if self._muted(node):
+            attributes |= {"color": MUTED_COLOUR, "fontcolor": MUTED_TEXT, "fillcolor": "#f9fafb"}
+        elif self.on_path is not None:
+            attributes |= {"color": HIGHLIGHT_COLOUR, "penwidth": "3"}
+        return attributes
+
+    def _operation_attributes(self, node: Value, name: str, symbol: str) -> dict[str, str]:
+        attributes = {
+            "id": name,
+            "label": "<" + html_text(symbol) + ">",
+            "shape": "circle" if len(symbol) <= 3 else "ellipse",
+            "style": "filled",
+            "fillcolor": OPERATION_FILL,
+            "color": "#6b7280",
+            "fontsize": "14",
+            "width": "0.4",
+            "height": "0.4",
+            "margin": "0.02",
+        }
+        if self._muted(node):
+            attributes |= {"color": MUTED_COLOUR, "fontcolor": MUTED_TEXT, "fillcolor": "#f3f4f6"}
+        elif self.on_path is not None:
+            attributes |= {"color": HIGHLIGHT_COLOUR, "penwidth": "2.5"}
+        return attributes
+
+    def _edge_attributes(self, source: Value, node: Value, local: float | None) -> dict[str, str]:
+        attributes = {}
+        if local is not None and self.edge_labels:
+            attributes["label"] = "<" + self._number(local) + ">"
+        if self._edge_on_path(source, node):
+            attributes |= {"color": HIGHLIGHT_COLOUR, "penwidth": "3", "fontcolor": HIGHLIGHT_COLOUR}
+        elif self.on_path is not None:
+            attributes |= {"color": MUTED_COLOUR, "fontcolor": MUTED_TEXT}
+        return attributes
+
+    # ----- the full drawing: every node ------------------------------------------------
+
+    def full(self, clusters) -> None:
+        placed: set[Value] = set()
+        for k, (name, members) in enumerate(clusters):
+            with self.graph.subgraph(name=f"cluster_{k}") as cluster:
+                cluster.attr(**_cluster_attributes(name, k))
+                for node in members:
+                    self._add_node(cluster, node)
+                    placed.add(node)
+        for node in self.order:
+            if node not in placed:
+                self._add_node(self.graph, node)
+        for node in self.order:
+            self._add_edges(node)
+
+    def _add_node(self, where: graphviz.Digraph, node: Value) -> None:
+        i = self.index[node]
+        where.node(f"v{i}", **self._value_attributes(node, f"v{i}"))
+        if not node.is_leaf:
+            where.node(f"v{i}_op", **self._operation_attributes(node, f"v{i}_op", node.op.symbol))
+
+    def _add_edges(self, node: Value) -> None:
+        if node.is_leaf:
+            return
+        i = self.index[node]
+        for j, (source, local) in enumerate(node.edges):
+            self.graph.edge(
+                f"v{self.index[source]}",
+                f"v{i}_op",
+                id=f"e{i}_{j}",
+                **self._edge_attributes(source, node, local),
+            )
+        self.graph.edge(
+            f"v{i}_op", f"v{i}", id=f"e{i}_out", **self._edge_attributes(node, node, None)
+        )
+
+    # ----- the collapsed drawing: one box per chain -----------------------------------
+
+    def collapsed(self, clusters, max_nodes) -> None:
+        boxes = _collapse(self.order)
+        box_count = len(set(boxes.values()))
+        if max_nodes is not None and box_count > max_nodes:
+            raise GraphTooLarge(
+                f"draw: even collapsed the graph has {box_count} boxes, more than "
+                f"max_nodes={max_nodes}; use visualize.outline(root) for a text view "
+                "or draw(..., collapse=True, max_nodes=None) to draw it anyway."
+            )
+        members_of: dict[Value, list[Value]] = {}
+        for node in self.order:
+            members_of.setdefault(boxes[node], []).append(node)
+        home = {}
+        for k, (_, members) in enumerate(clusters):
+            for node in members:
+                home.setdefault(boxes[node], k)
+        subgraphs = {}
+        for k, (name, _) in enumerate(clusters):
+            subgraph = graphviz.Digraph(name=f"cluster_{k}")
+            subgraph.attr(**_cluster_attributes(name, k))
+            subgraphs[k] = subgraph
+        for head, members in members_of.items():
+            where = subgraphs.get(home.get(head), self.graph)
+            where.node(*self._box(head, members))
+        for subgraph in subgraphs.values():
+            self.graph.subgraph(subgraph)
+        drawn = set()
+        for head, members in members_of.items():
+            for member in members:
+                for source in member.inputs:
+                    source_head = boxes[source]
+                    if source_head is not head and (source_head, head) not in drawn:
+                        drawn.add((source_head, head))
+                        self.graph.edge(
+                            f"v{self.index[source_head]}",
+                            f"v{self.index[head]}",
+                            **self._edge_attributes(source_head, head, None),
+                        )
+
+    def _box(self, head: Value, members: list[Value]) -> tuple[str, dict[str, str]]:
+        name = f"v{self.index[head]}"
+        folded = [member for member in members if member.is_leaf and member is not head]
+        symbols = [member.op.symbol for member in members if not member.is_leaf]
+        extra = []
+        if symbols:
+            extra.append(" → ".join(symbols))
+        if folded:
+            extra.append(f"{len(folded)} leaves folded in")
+        return name, self._value_attributes(head, name, extra)
+
+
+def _collapse(order: list[Value]) -> dict[Value, Value]:
+    """Map each node to the head of its box: leaves join their reader, one-input chains merge."""
+    readers: dict[Value, list[Value]] = {}
+    for node in order:
+        for source in node.inputs:
+            readers.setdefault(source, []).append(node)
+    head: dict[Value, Value] = {}
+    for node in reversed(order):
+        consumers = readers.get(node, [])
+        distinct = set(consumers)
+        if len(distinct) == 1 and (node.is_leaf or _single_input(next(iter(distinct)))):
+            head[node] = head[next(iter(distinct))]
+        else:
+            head[node] = node
+    return head
+
+
+def _single_input(node: Value) -> bool:
+    """True when ``node`` reads exactly one computed node (any number of leaves)."""
+    return len({source for source in node.inputs if not source.is_leaf}) == 1
+
+
+def _cluster_attributes(name: str, k: int) -> dict[str, str]:
+    return {
+        "id": f"cluster{k}",
+        "label": f"<<B>{html_lines(name)}</B>>",
+        "style": "rounded,filled",
+        "fillcolor": CLUSTER_FILL,
+        "color": CLUSTER_BORDER,
+        "fontname": FONT,
+        "fontsize": "18",
+        "margin": "10",
+    }
+
+
+def _quick_layout() -> dict[str, str]:
+    # Fewer network-simplex and crossing-minimisation passes: big graphs lay out in seconds.
+    return {
+        "nslimit": "2",
+        "nslimit1": "2",
+        "mclimit": "0.2",
+        "searchsize": "20",
+        "splines": "line",
+    }
