@@ -61,7 +61,8 @@ def format_number(number: float, digits: int = 4) -> str:
         return str(number)
     magnitude = abs(number)
     if magnitude != 0.0 and (magnitude >= 1e6 or magnitude < 10.0 ** (-digits)):
-        return f"{number:.{digits}e}"
+        # Two decimals suffice to tell float noise (5.55e-17) from a real tiny number.
+        return f"{number:.{min(digits, 2)}e}"
     text = f"{number:.{digits}f}"
     # -0.0000 would suggest a sign that carries no information.
     return text[1:] if text.startswith("-") and float(text) == 0.0 else text
@@ -188,7 +189,9 @@ def _clusters(order: list[Value], groups, model) -> list[tuple[str, list[Value]]
                 layer_of[node] = layers[0]
                 home.setdefault(node, layers[0])
     members: dict[str, list[Value]] = {name: [] for name in names}
-    for node in order:
+    # The user's order inside each group first (the slides list w11 before w12), then the rest.
+    listed = [node for name, nodes in (groups or {}).items() for node in _as_nodes(nodes, name)]
+    for node in dict.fromkeys(listed + order):
         if node in home:
             members[home[node]].append(node)
     return [(name, nodes) for name, nodes in members.items() if nodes]
@@ -385,7 +388,8 @@ class _Picture:
             subgraphs[k] = subgraph
         for head, members in members_of.items():
             where = subgraphs.get(home.get(head), self.graph)
-            where.node(*self._box(head, members))
+            box_name, attributes = self._box(head, members)
+            where.node(box_name, **attributes)
         for subgraph in subgraphs.values():
             self.graph.subgraph(subgraph)
         drawn = set()
