@@ -94,7 +94,10 @@ class Explanation:
         return f"d{top}/d{bottom}: {format_count(count)} {noun} from {bottom} to {top}"
 
     def _symbols(self, path):
-        return [f"∂{self.name(f.numerator)}/∂{self.name(f.denominator)}" for f in path.factors]
+        return [
+            f"∂{_grouped(self.name(f.numerator))}/∂{_grouped(self.name(f.denominator))}"
+            for f in path.factors
+        ]
 
     def _numbers(self, path):
         return [f"({format_number(f.local_derivative, self.digits)})" for f in path.factors]
@@ -182,6 +185,11 @@ class Explanation:
         total = escaped(format_number(self.total, self.digits))
         parts.append(f"<p>∂{top}/∂{bottom} = <b>{total}</b></p></div>")
         return "".join(parts)
+
+
+def _grouped(name):
+    """``y-h`` would read as ∂y − h inside ∂l/∂y-h; brackets keep such a name whole."""
+    return name if name.replace("_", "").isalnum() else f"({name})"
 
 
 def _wrapped(first_prefix, pieces, joiner, next_prefix):
