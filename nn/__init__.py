@@ -19,6 +19,7 @@ from nn.losses import (
     mse,
 )
 from nn.module import MLP, Dropout, Layer, Module, Neuron
+from nn.serialization import ModelFileError, from_dict, load, load_into, save, to_dict
 
 __all__ = [
     "ACTIVATION_NAMES",
@@ -26,12 +27,18 @@ __all__ = [
     "MLP",
     "Dropout",
     "Layer",
+    "ModelFileError",
     "Module",
     "Neuron",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "cross_entropy_from_probabilities",
+    "from_dict",
     "hinge",
+    "load",
+    "load_into",
     "mse",
+    "save",
+    "to_dict",
 ]

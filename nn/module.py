@@ -365,7 +365,9 @@ class MLP(Module):
     """A multi-layer perceptron: ``nin`` inputs, then one ``Layer`` per entry of ``sizes``.
 
     Hidden layers use ``activation``, the last layer ``output_activation``
-    (``activations`` lists one per layer instead). ``dropout`` > 0 puts a
+    (``activations`` lists one per layer instead). Layer k's parameters are
+    labelled with ``weight_names[k]`` (default ``v``, ``w`` for two layers, as on
+    the slides) and ``bias_names[k]`` (default ``b_v``, ``b_w``). ``dropout`` > 0 puts a
     ``Dropout`` after every hidden layer. ``seed`` makes initialisation (and
     dropout) repeatable. Parameter names look like ``"layers.0.v11"``.
     """
@@ -382,6 +384,7 @@ class MLP(Module):
         dropout: float = 0.0,
         activations: Sequence[str] | None = None,
         weight_names: Sequence[str] | None = None,
+        bias_names: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
         self.nin = _check_size(nin, "MLP: nin")
@@ -399,6 +402,10 @@ class MLP(Module):
         names = list(weight_names) if weight_names is not None else default_weight_names(count)
         if len(names) != count:
             raise ValueError(f"MLP: {count} layers but {len(names)} weight names")
+        if bias_names is None:
+            bias_names = ["b"] if count == 1 else [f"b_{name}" for name in names]
+        if len(bias_names) != count:
+            raise ValueError(f"MLP: {count} layers but {len(bias_names)} bias names")
         rng = random.Random(seed)
         widths = [self.nin] + self.sizes
         self.layers = [
@@ -410,7 +417,7 @@ class MLP(Module):
                 init=init,
                 seed=rng,
                 weight_name=names[k],
-                bias_name="b" if count == 1 else f"b_{names[k]}",
+                bias_name=bias_names[k],
             )
             for k in range(count)
         ]
