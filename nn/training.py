@@ -196,8 +196,10 @@ def train(model, inputs, targets, *, loss, optimizer, mode="mini-batch", batch_s
                         _predicted_class(out, threshold) == _target_class(targets[i], len(out))
                         for out, i in zip(outputs, group)
                     )
-                bar.update((epoch - 1) * groups_per_epoch + done,
-                           _progress_message(epoch, epochs, history))
+                if done < len(groups):
+                    # The epoch's last update is drawn below, with the epoch's numbers.
+                    bar.update((epoch - 1) * groups_per_epoch + done,
+                               _progress_message(epoch, epochs, history))
             history.loss.append(total_loss / len(inputs))
             if classifying:
                 history.accuracy.append(correct / len(inputs))

@@ -175,6 +175,20 @@ def test_penalty_is_added_to_every_update():
     assert w.data == pytest.approx(0.9 ** 6)
 
 
+def test_a_weight_decay_penalty_equals_the_optimisers_weight_decay():
+    from nn.regularization import weight_decay_penalty
+
+    data = two_moons(n_samples=12, seed=3)
+    runs = []
+    for penalty, decay in [(lambda model: weight_decay_penalty(model, 0.2), 0.0), (None, 0.2)]:
+        model = nn.MLP(2, [3, 1], bias=False, seed=0)
+        train(model, data.inputs, data.targets, loss="binary_cross_entropy_with_logits",
+              optimizer=SGD(model.parameters(), lr=0.3, weight_decay=decay), penalty=penalty,
+              mode="mini-batch", batch_size=4, epochs=3)
+        runs.append([p.data for p in model.parameters()])
+    assert runs[0] == pytest.approx(runs[1], abs=1e-12)
+
+
 def test_clipping_bounds_every_step():
     model = TinyModel(start=(5.0, 5.0, 5.0, 5.0, 5.0))
     before = [p.data for p in model.params]
@@ -226,6 +240,7 @@ def test_progress_bar_draws_on_a_terminal():
     assert text.startswith("\r[") and text.endswith("\n")
     last_line = text.rstrip("\n").split("\r")[-1]
     assert "100%" in last_line and "epoch 3/3" in last_line and "acc" in last_line
+    assert text.count("100%") == 1, "the finished bar is drawn once, with the last epoch's numbers"
 
 
 def test_progress_bar_is_quiet_when_output_is_not_a_terminal():
