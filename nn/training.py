@@ -145,7 +145,8 @@ def train(model, inputs, targets, *, loss, optimizer, mode="mini-batch", batch_s
 
     ``model`` is any callable that maps a list of floats to a list of ``Value``
     (an ``nn.MLP``, or your own function) whose weights ``optimizer`` holds.
-    ``batch_size`` belongs to ``mode="mini-batch"`` (default 32). ``schedule``
+    ``batch_size`` belongs to ``mode="mini-batch"`` (default 32, capped at the
+    number of examples). ``schedule``
     steps once per epoch; ``clip_norm`` / ``clip_value`` clip the gradients
     before each update; ``threshold`` decides the class of a single output
     (0.0 for a logit or tanh, 0.5 for a probability). ``seed`` fixes the
@@ -296,10 +297,10 @@ def _outputs(model, row):
 
 
 def _predicted_class(outputs, threshold):
-    numbers = [value.data if isinstance(value, Value) else value for value in outputs]
-    if len(numbers) == 1:
-        return int(numbers[0] > threshold)
-    return max(range(len(numbers)), key=numbers.__getitem__)
+    scores = [value.data if isinstance(value, Value) else value for value in outputs]
+    if len(scores) == 1:
+        return int(scores[0] > threshold)
+    return max(range(len(scores)), key=scores.__getitem__)
 
 
 def _target_class(target, n_outputs):
