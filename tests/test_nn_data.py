@@ -4,6 +4,8 @@ import math
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nn.data import (
     Dataset,
@@ -177,3 +179,13 @@ def test_bad_arguments_are_refused_by_name(call, error, message):
     with pytest.raises(error) as caught:
         call()
     assert message in str(caught.value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=60), st.integers(min_value=1, max_value=70),
+       st.integers(min_value=0, max_value=2**32))
+def test_batch_indices_always_partition_the_examples(count, batch_size, seed):
+    groups = batch_indices(count, batch_size, rng=seed)
+    assert sorted(i for group in groups for i in group) == list(range(count))
+    assert all(len(group) == batch_size for group in groups[:-1])
+    assert len(groups) == math.ceil(count / batch_size)

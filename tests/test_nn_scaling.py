@@ -5,6 +5,8 @@ import math
 import statistics
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nn.data import survival, train_test_split
 from nn.scaling import MinMaxScaler, NotFittedError, StandardScaler
@@ -122,3 +124,23 @@ def test_bad_feature_range_is_refused():
         MinMaxScaler((1.0, 1.0))
     with pytest.raises(TypeError, match="MinMaxScaler: feature_range must be a pair"):
         MinMaxScaler(1.0)
+
+
+finite_rows = st.integers(min_value=1, max_value=4).flatmap(
+    lambda width: st.lists(
+        st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=width, max_size=width),
+        min_size=1, max_size=12,
+    )
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(finite_rows)
+def test_any_training_rows_scale_and_come_back(rows):
+    for scaler in (StandardScaler(), MinMaxScaler()):
+        scaled = scaler.fit_transform(rows)
+        assert all(math.isfinite(x) for row in scaled for x in row)
+        for restored, original in zip(scaler.inverse_transform(scaled), rows):
+            assert restored == pytest.approx(original, rel=1e-9, abs=1e-6)
+    for k in range(len(rows[0])):
+        assert all(-1e-9 <= x <= 1 + 1e-9 for x in column(MinMaxScaler().fit_transform(rows), k))
