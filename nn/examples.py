@@ -142,8 +142,8 @@ class WorkedExample:
     learning_rate: float = LEARNING_RATE
 
     def backward(self) -> "WorkedExample":
-        """Run backprop from L (after zeroing the model's gradients) and return self."""
-        self.model.zero_grad()
+        """Zero every gradient in the graph, run backprop from L and return self."""
+        autograd.zero_grad(self.loss)
         self.loss.backward()
         return self
 
@@ -312,9 +312,8 @@ class CalcGraphExample:
     groups: dict[str, list[Value]] = field(default_factory=dict)
 
     def backward(self) -> "CalcGraphExample":
-        """Zero the leaves' gradients, run backprop from l and return self."""
-        for leaf in (self.x1, self.x2, self.y, self.w0, self.w1, self.w2):
-            leaf.grad = 0.0
+        """Zero every gradient in the graph, run backprop from l and return self."""
+        autograd.zero_grad(self.loss)
         self.loss.backward()
         return self
 

@@ -64,9 +64,9 @@ def weight_decay_penalty(source, strength: float) -> Value:
 def l1_penalty(source, strength: float) -> Value:
     """λ Σ |w|, with |w| = relu(w) + relu(−w) so that its slope at 0 is 0."""
     where = "l1_penalty"
-    lam = _strength(strength, where)
+    checked = _strength(strength, where)
     magnitudes = [value.relu() + (-value).relu() for value in _weights(source, where)]
-    return lam * autograd.sum_values(magnitudes)
+    return checked * autograd.sum_values(magnitudes)
 
 
 def layer_norm_penalty(layers, strengths: Sequence[float]) -> Value:
@@ -83,7 +83,7 @@ def layer_norm_penalty(layers, strengths: Sequence[float]) -> Value:
             f"{where}: give one λ per layer: {len(layer_list)} layers, got {strengths!r}"
         )
     terms = [
-        _strength(lam, f"{where} (layer {k + 1})") * l2_norm(layer.weights())
-        for k, (layer, lam) in enumerate(zip(layer_list, strengths))
+        _strength(strength, f"{where} (layer {k + 1})") * l2_norm(layer.weights())
+        for k, (layer, strength) in enumerate(zip(layer_list, strengths))
     ]
     return terms[0] if len(terms) == 1 else autograd.sum_values(terms)

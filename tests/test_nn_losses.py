@@ -3,10 +3,12 @@
 import math
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import autograd
 from autograd import Value
 from nn import (
+    MLP,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -232,10 +234,35 @@ def test_hinge_needs_a_label_of_plus_or_minus_one():
 
 
 def test_losses_are_single_values_that_backward_through_a_network():
-    from nn import MLP
-
     model = MLP(2, [3, 3], seed=0)
     loss = cross_entropy(model([0.5, -0.5]), 1, label="L")
     loss.backward()
     assert loss.label == "L"
     assert any(v.grad != 0.0 for v in model.parameters())
+
+
+# ----- every loss's gradient against central differences ------------------------------
+
+moderate = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False)
+probabilities = st.floats(min_value=0.05, max_value=0.95)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(moderate, min_size=2, max_size=4), st.data())
+def test_loss_gradients_agree_with_central_differences(numbers, data):
+    n = len(numbers)
+    index = data.draw(st.integers(0, n - 1))
+    targets = data.draw(st.lists(moderate, min_size=n, max_size=n))
+    label = data.draw(st.sampled_from([0.0, 1.0, 0.4]))
+    p = data.draw(probabilities)
+    checks = [
+        (lambda *z: cross_entropy(list(z), index), numbers),
+        (lambda *z: cross_entropy_from_probabilities(autograd.softmax(list(z)), index), numbers),
+        (lambda *z: mse(list(z), targets), numbers),
+        (lambda *z: mse(list(z), targets, form="mean"), numbers),
+        (lambda s: binary_cross_entropy_with_logits(s, label), numbers[:1]),
+        (lambda q: binary_cross_entropy(q, label), [p]),
+    ]
+    for loss, point in checks:
+        result = autograd.gradcheck(loss, point)
+        assert result, str(result)

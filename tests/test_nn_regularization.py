@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+import autograd
 from autograd import Value
 from nn import MLP
 from nn.module import Layer
@@ -102,3 +103,8 @@ def test_l2_norm_of_a_list():
 def test_bad_arguments_get_a_clear_error(source, strength, error):
     with pytest.raises(error, match="squared_l2_penalty"):
         squared_l2_penalty(source, strength)
+
+
+def test_the_norm_of_all_zero_weights_has_no_gradient_and_says_so():
+    with pytest.raises(autograd.TracegradError, match="sqrt"):
+        l2_norm([Value(0.0, "w1"), Value(0.0, "w2")])

@@ -119,7 +119,7 @@ def test_one_step_at_eta_half_gives_the_slides_w11(example):
 def test_backward_flag_fills_gradients():
     example = worked_example(backward=True)
     assert round(example.W[0][0].grad, 4) == -0.3835
-    # backward twice does not double-count: the model's grads are zeroed first
+    # backward twice does not double-count: the graph's grads are zeroed first
     example.backward()
     assert round(example.W[0][0].grad, 4) == -0.3835
 
@@ -163,6 +163,7 @@ def test_every_gradient_matches_pytorch(example, torch):
 
 def test_label_gradients_reach_the_y_leaves(example):
     example.backward()
+    example.backward()  # a second call starts from zero again, for every leaf
     # dL/dy_c = −ln p_c
     assert [v.grad for v in example.y] == pytest.approx([-math.log(p.data) for p in example.p])
 
