@@ -66,23 +66,28 @@ class Optimizer:
         """Update every parameter once from its current gradient.
 
         All gradients are checked before anything moves, and all new numbers are
-        computed before any is written, so a refused step leaves the model as it was.
+        computed before any is written, so a refused step leaves the parameters and
+        the optimiser's state as they were.
         """
         gradients = [self._gradient(parameter) for parameter in self.parameters]
         self.step_count += 1
+        # Work on copies of the state, kept only if the whole step succeeds.
+        new_states = [dict(self.state[parameter]) for parameter in self.parameters]
         new_data = [
-            self._update(parameter, gradient, self.state[parameter])
-            for parameter, gradient in zip(self.parameters, gradients)
+            self._update(parameter, gradient, state)
+            for parameter, gradient, state in zip(self.parameters, gradients, new_states)
         ]
         for parameter, gradient, number in zip(self.parameters, gradients, new_data):
             if not math.isfinite(number):
+                self.step_count -= 1
                 raise ValueError(
                     f"{self._name}.step: parameter {parameter.label!r} would become "
                     f"{number!r} (data {parameter.data!r}, gradient {gradient!r}); "
                     f"lower the learning rate or clip the gradients"
                 )
-        for parameter, number in zip(self.parameters, new_data):
+        for parameter, number, state in zip(self.parameters, new_data, new_states):
             parameter.data = number
+            self.state[parameter] = state
 
     def _update(self, parameter, gradient, state):
         """Return the parameter's new number; subclasses write their rule here."""

@@ -205,6 +205,8 @@ def test_a_non_finite_gradient_is_refused_and_nothing_moves():
 def test_an_update_that_overflows_is_refused_and_nothing_moves():
     v, w = Value(0.5, label="v"), Value(1e308, label="w")
     v.grad, w.grad = 1.0, -1e308
+    optimizer = SGD([v, w], lr=10.0, momentum=0.9)
     with pytest.raises(ValueError, match="'w' would become inf"):
-        SGD([v, w], lr=10.0).step()
+        optimizer.step()
     assert (v.data, w.data) == (0.5, 1e308)
+    assert optimizer.state[v] == {} and optimizer.step_count == 0
