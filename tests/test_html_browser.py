@@ -1,0 +1,155 @@
+"""``visualize.export_html`` in a real browser: Debian's chromium driven by Playwright.
+
+The page of the slides' worked example is opened from ``file://`` and stepped
+through with the keyboard and the buttons; it must show ∂L/∂w11 = -0.3835 at
+the step where w11's gradient becomes final, explain w11 when clicked, and
+show hostile labels as text without running them. Screenshots land in the
+test's temporary folder (printed with ``-s``) for a human to look at.
+"""
+
+import pathlib
+
+import pytest
+from conftest import IN_CI, require_module
+
+from autograd import Value
+from nn.examples import worked_example
+from visualize.html import export_html
+
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+CHROMIUM_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+IMAGE_LABEL = "<img src=x onerror=alert(1)>"
+SCRIPT_LABEL = "</script><script>window.pwned=1</script>"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = require_module("playwright.sync_api", "the interactive page in a browser")
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing; it is the browser for the interactive page"
+        if IN_CI:
+            pytest.fail(f"CI=true but {message}", pytrace=False)
+        pytest.skip(message)
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGUMENTS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a page file in a classroom-sized window, recording dialogs and script errors."""
+    opened = []
+
+    def opener(path):
+        page = browser.new_page(viewport={"width": 1600, "height": 900})
+        page.dialogs = []
+        page.errors = []
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(pathlib.Path(path).resolve().as_uri())
+        opened.append(page)
+        return page
+
+    yield opener
+    for page in opened:
+        page.close()
+
+
+def counter(page):
+    current, _, last = page.inner_text("#counter").removeprefix("Step ").partition(" / ")
+    return int(current), int(last)
+
+
+def test_stepping_through_the_worked_example_shows_dl_dw11_when_it_becomes_final(
+    open_page, tmp_path
+):
+    example = worked_example()
+    page = open_page(export_html(example.loss, tmp_path / "worked.html", groups=example.groups))
+    assert counter(page)[0] == 0
+    assert page.inner_text("#phase") == "FORWARD PASS" or "forward" in page.inner_text("#phase").lower()
+    page.screenshot(path=str(tmp_path / "start.png"))
+
+    _, last = counter(page)
+    seen_at = None
+    for number in range(1, last + 1):
+        page.keyboard.press("ArrowRight")
+        assert counter(page)[0] == number
+        if page.inner_text("#step-title") == "Backward: w11 is a leaf":
+            seen_at = number
+            assert "∂L/∂w11 = -0.3835 is final." in page.inner_text("#arithmetic")
+            assert page.get_attribute("#v0", "class") is not None
+            page.screenshot(path=str(tmp_path / "w11_final.png"))
+        elif seen_at is None:
+            assert "∂L/∂w11 = -0.3835 is final" not in page.inner_text("#arithmetic")
+        if page.inner_text("#step-title") == "Backward: pass the gradient of z1 back":
+            page.screenshot(path=str(tmp_path / "z1_step.png"))
+    assert seen_at is not None
+    assert "Done" in page.inner_text("#step-title")
+    assert page.is_disabled("#next")
+
+    page.keyboard.press("ArrowLeft")
+    assert counter(page)[0] == last - 1
+    page.click("#reset")
+    assert counter(page)[0] == 0 and page.is_disabled("#prev")
+    for _ in range(seen_at):
+        page.click("#next")
+    assert "∂L/∂w11 = -0.3835 is final." in page.inner_text("#arithmetic")
+    page.click("#prev")
+    assert counter(page)[0] == seen_at - 1
+    assert page.errors == [] and page.dialogs == []
+    print("screenshots in", tmp_path)
+
+
+def test_clicking_w11_shows_its_data_gradient_and_explanation(open_page, tmp_path):
+    example = worked_example()
+    page = open_page(export_html(example.loss, tmp_path / "worked.html", groups=example.groups))
+    page.keyboard.press("End")
+    w11_id = page.evaluate(
+        """() => {
+            const nodes = JSON.parse(document.getElementById("tracegrad-data").textContent).nodes;
+            return "v" + nodes.findIndex(node => node.name === "w11");
+        }"""
+    )
+    page.click(f"#{w11_id}")
+    assert page.is_visible("#details")
+    assert page.inner_text("#details-title") == "w11"
+    numbers = page.inner_text("#details-numbers")
+    assert "0.4901" in numbers and "-0.3835" in numbers
+    explanation = page.inner_text("#details-explanation")
+    assert "∂L/∂p1 · ∂p1/∂z1 · ∂z1/∂w11" in explanation
+    assert "(-2.8995)(0.2259)(0.5854)" in explanation
+    page.screenshot(path=str(tmp_path / "w11_clicked.png"))
+    print("screenshot in", tmp_path)
+
+
+def test_hostile_labels_show_as_text_and_run_nothing(open_page, tmp_path):
+    image = Value(2.0, label=IMAGE_LABEL)
+    script = Value(-3.0, label=SCRIPT_LABEL)
+    product = image * script
+    product.label = "product"
+    page = open_page(export_html(product.tanh(), tmp_path / "hostile.html"))
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    page.click("#v0")
+    page.click("#v1")
+    page.click("#next")
+    assert page.evaluate("() => window.pwned") is None
+    assert page.evaluate("() => document.querySelectorAll('img, iframe').length") == 0
+    assert page.evaluate("() => document.scripts.length") == 2
+    graph_text = page.inner_text("#graph")
+    assert IMAGE_LABEL in graph_text or IMAGE_LABEL in page.text_content("#graph")
+    assert SCRIPT_LABEL in page.text_content("#graph")
+    assert page.inner_text("#details-title") in (IMAGE_LABEL, SCRIPT_LABEL)
+    assert page.dialogs == [] and page.errors == []
+    page.screenshot(path=str(tmp_path / "hostile.png"))
