@@ -225,6 +225,8 @@ def worked_example(backward: bool = False) -> WorkedExample:
     target = [1.0 if name == LABEL_NAME else 0.0 for name in CLASS_NAMES]
     y = _leaves(["y1", "y2", "y3"], target)
     loss = cross_entropy_from_probabilities(p, y, label="L")
+    # L = −(y · ln p): name the dot node so the picture reads like the formula.
+    loss.inputs[0].label = "y·ln p"
 
     V, W = hidden.weight_matrix(), output.weight_matrix()
     groups = {

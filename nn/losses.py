@@ -150,6 +150,14 @@ def cross_entropy(logits, target, label: str | None = None) -> Value:
     return _labelled(_weighted_negative_sum(weights, log_probabilities), label)
 
 
+def _log_labelled(probability) -> Value:
+    """ln p, labelled "ln p1" when p is labelled "p1", so pictures read like the slides."""
+    log_value = autograd.log(probability)
+    if isinstance(probability, Value) and probability.label is not None:
+        log_value.label = f"ln {probability.label}"
+    return log_value
+
+
 def cross_entropy_from_probabilities(probabilities, target, label: str | None = None) -> Value:
     """The slides' L = −Σ y_c ln p_c on probabilities (e.g. a softmax output).
 
@@ -160,7 +168,7 @@ def cross_entropy_from_probabilities(probabilities, target, label: str | None = 
     probabilities = _as_list(probabilities, "probabilities", loss)
     weights = _one_hot(target, len(probabilities), loss)
     logs = [
-        autograd.log(probability)
+        _log_labelled(probability)
         for weight, probability in zip(weights, probabilities)
         if isinstance(weight, Value) or weight != 0.0
     ]

@@ -41,6 +41,15 @@ def test_nodes_carry_the_slides_names(example):
     assert example.loss.label == "L"
 
 
+def test_the_loss_reads_like_the_slides_formula(example):
+    # L = −(y · ln p): neg ← dot(y1..y3, ln p1..ln p3)
+    assert example.loss.op.name == "neg"
+    product = example.loss.inputs[0]
+    assert product.op.name == "dot" and product.label == "y·ln p"
+    assert [v.label for v in product.inputs] == ["y1", "y2", "y3", "ln p1", "ln p2", "ln p3"]
+    assert [v.inputs[0] for v in product.inputs[3:]] == example.p
+
+
 def test_groups_follow_the_slides_block_order(example):
     assert list(example.groups) == [
         "Inputs X", "Weights V", "Linear Q", "Hidden H", "Weights W", "Logits Z", "Probs P", "Labels Y",
