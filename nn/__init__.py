@@ -19,6 +19,12 @@ from nn.losses import (
     mse,
 )
 from nn.module import MLP, Dropout, Layer, Module, Neuron
+from nn.regularization import (
+    l1_penalty,
+    layer_norm_penalty,
+    squared_l2_penalty,
+    weight_decay_penalty,
+)
 from nn.serialization import ModelFileError, from_dict, load, load_into, save, to_dict
 
 __all__ = [
@@ -36,9 +42,13 @@ __all__ = [
     "cross_entropy_from_probabilities",
     "from_dict",
     "hinge",
+    "l1_penalty",
+    "layer_norm_penalty",
     "load",
     "load_into",
     "mse",
     "save",
+    "squared_l2_penalty",
     "to_dict",
+    "weight_decay_penalty",
 ]

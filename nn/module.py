@@ -293,7 +293,8 @@ class Layer(Module):
     def preactivations(self, inputs) -> list[Value]:
         """One ``dot`` node per unit: the slides' q = xV (before the activation)."""
         inputs = _input_list(inputs, self.nin, f"Layer {self.weight_name} ({self.nin}→{self.nout})")
-        outputs = [neuron.preactivation(inputs) for neuron in self.neurons]
+        # Checked once for the whole layer, so each unit goes straight to its dot node.
+        outputs = [dot(neuron.weight_values, inputs, neuron.bias) for neuron in self.neurons]
         _label_all(outputs, self.preactivation_name)
         return outputs
 
@@ -421,8 +422,10 @@ class MLP(Module):
             )
             for k in range(count)
         ]
-        self.dropout = float(dropout)
-        self.dropouts = [Dropout(dropout, seed=rng.getrandbits(64)) for _ in range(count - 1)] if dropout else []
+        # Built even for a single layer, so a bad probability is refused there too.
+        dropouts = [Dropout(dropout, seed=rng.getrandbits(64)) for _ in range(max(count - 1, 1))]
+        self.dropout = dropouts[0].p
+        self.dropouts = dropouts[: count - 1] if self.dropout else []
 
     @property
     def activations(self) -> list[str]:

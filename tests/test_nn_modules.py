@@ -297,6 +297,12 @@ def test_dropout_refuses_a_bad_probability(p):
         Dropout(p)
 
 
+@pytest.mark.parametrize("sizes", [[1], [3, 1]])
+def test_mlp_refuses_a_bad_dropout_even_with_one_layer(sizes):
+    with pytest.raises(ValueError, match="Dropout"):
+        MLP(2, sizes, dropout=2.0)
+
+
 def test_mlp_with_dropout_is_deterministic_in_eval_mode():
     model = MLP(2, [50, 1], dropout=0.5, seed=0)
     model.eval()
