@@ -16,6 +16,11 @@ def example():
     return worked_example()
 
 
+def slides_view(example, node, **options):
+    """explain() keeping only the slides' quantities (x, V, q, h, W, z, p, y, L) as factors."""
+    return explain(example.loss, node, keep=example.nodes().values(), **options)
+
+
 def names_of(explanation, path):
     return [(explanation.name(f.numerator), explanation.name(f.denominator)) for f in path.factors]
 
@@ -24,7 +29,7 @@ def names_of(explanation, path):
 
 
 def test_dL_dw11_is_the_slides_single_path(example):
-    explanation = explain(example.loss, example.W[0][0])
+    explanation = slides_view(example, example.W[0][0])
     assert len(explanation.paths) == 1
     (path,) = explanation.paths
     assert names_of(explanation, path) == [("L", "p1"), ("p1", "z1"), ("z1", "w11")]
@@ -35,14 +40,14 @@ def test_dL_dw11_is_the_slides_single_path(example):
 
 
 def test_dL_dw11_prints_names_numbers_and_their_product(example):
-    text = str(explain(example.loss, example.W[0][0]))
+    text = str(slides_view(example, example.W[0][0]))
     assert "∂L/∂p1 · ∂p1/∂z1 · ∂z1/∂w11" in text
     assert "(-2.8995)(0.2259)(0.5854)" in text
     assert "dL/dw11 = -0.3835" in text
 
 
 def test_dL_dv11_has_the_three_paths_through_z1_z2_z3(example):
-    explanation = explain(example.loss, example.V[0][0])
+    explanation = slides_view(example, example.V[0][0])
     assert [names_of(explanation, path) for path in explanation.paths] == [
         [("L", "p1"), ("p1", f"z{k}"), (f"z{k}", "h1"), ("h1", "q1"), ("q1", "v11")]
         for k in (1, 2, 3)
@@ -66,7 +71,7 @@ def test_explain_reads_edges_and_leaves_grad_alone(example):
 
 
 def test_every_factor_is_a_stored_edge_when_folding_is_off(example):
-    explanation = explain(example.loss, example.V[0][0], fold_unlabelled=False, skip_zero=False)
+    explanation = explain(example.loss, example.V[0][0], fold=False, skip_zero=False)
     assert explanation.path_count == len(explanation.paths) == 9
     for path in explanation.paths:
         assert path.factors == path.edges
@@ -76,10 +81,26 @@ def test_every_factor_is_a_stored_edge_when_folding_is_off(example):
 
 
 def test_folded_factor_multiplies_the_edges_it_replaces(example):
-    (path,) = explain(example.loss, example.W[0][0]).paths
+    (path,) = slides_view(example, example.W[0][0]).paths
     assert len(path.edges) > len(path.factors)
     assert math.prod(f.local_derivative for f in path.edges) == pytest.approx(path.product)
     assert path.factors[0].local_derivative == pytest.approx(-1 / example.p[0].data)
+
+
+def test_by_default_every_labelled_node_gets_its_own_factor(example):
+    (path,) = explain(example.loss, example.W[0][0]).paths
+    labelled = [f.denominator.label for f in path.edges]
+    assert [f.denominator.label for f in path.factors] == labelled
+
+
+def test_unlabelled_one_input_helpers_are_folded_by_default():
+    p = Value(0.25, label="p")
+    loss = -p.log()
+    loss.label = "L"
+    (path,) = explain(loss, p).paths
+    assert [(f.numerator.label, f.denominator.label) for f in path.factors] == [("L", "p")]
+    assert path.factors[0].local_derivative == pytest.approx(-4.0)
+    assert len(path.edges) == 2
 
 
 def test_zero_paths_are_counted_not_listed(example):
@@ -124,7 +145,7 @@ def test_unlabelled_nodes_get_the_tapes_names():
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     out = (a * b + b).relu() + a
     rows = tape(out)
-    explanation = explain(out, b, fold_unlabelled=False)
+    explanation = explain(out, b, fold=False)
     for path in explanation.paths:
         for numerator, _, _ in path.factors:
             assert explanation.name(numerator) == rows.names[numerator]
@@ -232,6 +253,12 @@ def test_html_escapes_every_label():
 
 
 def test_html_shows_the_chain_and_total(example):
-    page = explain(example.loss, example.W[0][0])._repr_html_()
+    page = slides_view(example, example.W[0][0])._repr_html_()
     assert "∂L/∂p1 · ∂p1/∂z1 · ∂z1/∂w11" in page
     assert "-0.3835" in page
+
+
+def test_a_non_value_node_is_refused_by_name():
+    a = Value(1.0, label="a")
+    with pytest.raises(TypeError, match="explain: node must be an autograd.Value, got str"):
+        explain(a * a, "a")

@@ -4,6 +4,8 @@ import doctest
 import subprocess
 import sys
 
+import pytest
+
 import autograd
 from autograd import Value
 from nn.examples import worked_example
@@ -104,3 +106,8 @@ def test_the_package_names_stay_functions_whichever_view_is_used_first():
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True"
+
+
+def test_a_non_value_is_refused_by_name():
+    with pytest.raises(TypeError, match="tape: root must be an autograd.Value, got list"):
+        tape([1.0])

@@ -91,6 +91,16 @@ def _grid(rows):
     return [[value.data for value in row] for row in rows]
 
 
+def _make_folder(folder):
+    """Create ``--out`` before any work, so a bad path fails first and alone."""
+    if folder is None:
+        return
+    try:
+        pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(f"--out: cannot create folder {str(folder)!r}: {error}") from None
+
+
 def _write_pictures(root, folder, groups, name):
     """Forward and backward pictures, one frame per backward step, and the HTML page."""
     from visualize.draw import draw
@@ -99,10 +109,6 @@ def _write_pictures(root, folder, groups, name):
     from visualize.render import render
 
     folder = pathlib.Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise CommandError(f"--out: cannot create folder {str(folder)!r}: {error}") from None
     written = []
     autograd.zero_grad(root)
     root.backward()
@@ -271,7 +277,7 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
                      right_aligned=(1, 2, 3)),
         "",
         "The slides' chain rule for dL/dw11, read off the graph's edges:",
-        str(explain(example.loss, example.W[0][0])),
+        str(explain(example.loss, example.W[0][0], keep=nodes.values())),
         "",
         "Where the slides differ from the exact computation",
         *(difference_lines or ["  nowhere"]),
@@ -280,6 +286,7 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
 
 
 def _run_worked_example(args):
+    _make_folder(args.out)
     data, lines, example = worked_example_report(args.learning_rate, args.digits)
     if args.json:
         print(json.dumps(data, indent=2))
@@ -345,6 +352,7 @@ def calc_graph_report(values, learning_rate=SLIDES_LEARNING_RATE, digits=4):
 
 
 def _run_calc_graph(args):
+    _make_folder(args.out)
     values = {name: getattr(args, name) for name in CALC_LEAVES if getattr(args, name) is not None}
     data, lines, example = calc_graph_report(values, args.learning_rate, args.digits)
     if args.json:
@@ -391,6 +399,8 @@ def _run_train(args):
     from nn.module import MLP
     from nn.training import accuracy, train
 
+    if not args.no_plots:
+        _make_folder(args.out)
     dataset = _dataset(args)
     n_classes = len(dataset.class_names)
     model = MLP(len(dataset.feature_names), [*args.hidden, n_classes],
@@ -589,8 +599,8 @@ def build_parser():
         help="train a small MLP on a toy dataset and plot its loss and decision boundary",
         description="Train a small MLP on a toy dataset with the slides' update modes "
                     "(stochastic, batch, mini-batch), showing a progress bar. Writes "
-                    "loss_curve.png and decision_boundary.png (needs matplotlib: "
-                    f"{PLOT_HINT}; without it the command still trains).",
+                    "loss_curve.png and decision_boundary.png with matplotlib "
+                    "(pip install 'tracegrad[plot]'); without it the command still trains.",
         epilog="examples:\n  tracegrad train\n"
                "  tracegrad train --dataset xor --optimizer sgd --mode batch --epochs 200\n"
                "  tracegrad train --optimizer adam --mode mini-batch --batch-size 16 --out plots/",
@@ -598,7 +608,7 @@ def build_parser():
     )
     training.add_argument("--dataset", choices=DATASETS, default="two_moons",
                           help="the toy dataset (default two_moons)")
-    training.add_argument("--samples", type=_whole_number(4, 100_000), default=100,
+    training.add_argument("--samples", type=_whole_number(4, 100_000), default=100, metavar="N",
                           help="how many points (default 100)")
     training.add_argument("--noise", type=_finite_number, default=0.1,
                           help="Gaussian noise on each point (default 0.1)")
@@ -613,9 +623,9 @@ def build_parser():
     training.add_argument("--mode", choices=("stochastic", "batch", "mini-batch"), default="mini-batch",
                           help="update after each example, after the whole set, or after each "
                                "mini-batch (default mini-batch)")
-    training.add_argument("--batch-size", type=_whole_number(1), default=16,
+    training.add_argument("--batch-size", type=_whole_number(1), default=16, metavar="N",
                           help="examples per update in mini-batch mode (default 16)")
-    training.add_argument("--epochs", type=_whole_number(1, 100_000), default=100,
+    training.add_argument("--epochs", type=_whole_number(1, 100_000), default=100, metavar="N",
                           help="passes over the data (default 100)")
     training.add_argument("--seed", type=_whole_number(0), default=0,
                           help="seed for the data, the weights and the shuffling (default 0)")

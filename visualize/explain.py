@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from autograd import consumers_first
 
-from visualize.tables import format_count, format_number, node_names
+from visualize.tables import format_count, format_number, node_names, require_value
 
 # Wrap long chains (deep networks) so a terminal line stays readable.
 LINE_WIDTH = 100
@@ -41,9 +41,9 @@ class ChainPath:
     """One path from the root down to the node, root first.
 
     ``edges`` holds one ``Factor`` per edge of the graph. ``factors`` is the same
-    chain as it is shown: a run through unlabelled helper nodes with a single
-    input on the path (the ``log`` inside L = −log p1) is folded into one factor,
-    so it reads like the slides' ∂L/∂p1. Both multiply to ``product``.
+    chain as it is shown: a run through helper nodes with a single input on the
+    path (the ``ln p1`` inside L = −Σ y_i ln p_i) is folded into one factor, so
+    it reads like the slides' ∂L/∂p1. Both multiply to ``product``.
     """
 
     factors: tuple
@@ -214,7 +214,7 @@ def _influencers(order, node):
     return on_path
 
 
-def explain(root, node, max_paths=10, digits=4, fold_unlabelled=True, skip_zero=True):
+def explain(root, node, max_paths=10, digits=4, *, keep=None, fold=True, skip_zero=True):
     """d root / d node as the sum over paths of products of local derivatives.
 
     Lists every path when there are at most ``max_paths`` (in graph order), else
@@ -223,10 +223,15 @@ def explain(root, node, max_paths=10, digits=4, fold_unlabelled=True, skip_zero=
 
     ``skip_zero``: paths crossing a local derivative of exactly 0 (the ln p2 term
     of a one-hot cross-entropy, a switched-off ReLU) add nothing; they are
-    counted, not listed. ``fold_unlabelled``: a labelled node reaches through
-    unlabelled one-input helpers in one factor (see ``ChainPath``). Pass False
-    to either to see every path and every edge.
+    counted, not listed. ``fold``: a kept node reaches through helper nodes
+    that have one input on the path in a single factor (see ``ChainPath``);
+    ``keep`` says which nodes are kept: by default every labelled node, or pass
+    the quantities of a lecture (``example.nodes().values()``) to fold helpers
+    labelled for pictures too. ``fold=False``, ``skip_zero=False``: every edge
+    and every path.
     """
+    require_value(root, "explain")
+    require_value(node, "explain", "node")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 0:
         raise ValueError(f"explain: max_paths must be a whole number >= 0, got {max_paths!r}")
     order = consumers_first(root)
@@ -267,16 +272,20 @@ def explain(root, node, max_paths=10, digits=4, fold_unlabelled=True, skip_zero=
     ranked = listable > max_paths
     if not ranked:
         paths.sort(key=lambda pair: pair[0])
-    foldable = _foldable(on_path, node, skip_zero) if fold_unlabelled else set()
+    if keep is None:
+        kept = {candidate for candidate in on_path if candidate.label is not None}
+    else:
+        kept = set(keep)
+    foldable = _foldable(on_path, kept | {node}, skip_zero) if fold else set()
     chain_paths = tuple(
-        ChainPath(_folded(edges, foldable), product, edges) for _, edges, product in paths
+        ChainPath(_folded(edges, foldable, kept), product, edges) for _, edges, product in paths
     )
     path_counts = PathCounts(counts[node], listable)
     return Explanation(root, node, chain_paths, path_counts, totals[node], names, digits, ranked)
 
 
-def _foldable(on_path, node, skip_zero):
-    """Unlabelled intermediate nodes with one (non-zero) edge on the path: folding them loses nothing."""
+def _foldable(on_path, kept, skip_zero):
+    """Helper nodes (not kept) with one (non-zero) edge on the path: folding them loses nothing."""
 
     def edges_on_path(candidate):
         return sum(
@@ -287,15 +296,15 @@ def _foldable(on_path, node, skip_zero):
     return {
         candidate
         for candidate in on_path
-        if candidate is not node and candidate.label is None and edges_on_path(candidate) == 1
+        if candidate not in kept and edges_on_path(candidate) == 1
     }
 
 
-def _folded(edges, foldable):
-    """Merge each labelled node's factor with the single-input unlabelled helpers below it."""
+def _folded(edges, foldable, kept):
+    """Merge each kept node's factor with the helper nodes right below it."""
     folded = []
     for factor in edges:
-        if folded and folded[-1].denominator in foldable and folded[-1].numerator.label is not None:
+        if folded and folded[-1].denominator in foldable and folded[-1].numerator in kept:
             above = folded.pop()
             factor = Factor(above.numerator, factor.denominator,
                             above.local_derivative * factor.local_derivative)

@@ -23,7 +23,14 @@ produced line by line (``lines()``), so a 100,000-node graph streams through.
 
 from autograd import backward_steps, topological_order, zero_grad
 
-from visualize.tables import format_number, format_table, node_names, operation_name, shorten
+from visualize.tables import (
+    format_number,
+    format_table,
+    node_names,
+    operation_name,
+    require_value,
+    shorten,
+)
 
 # Column width for names in the long table, so one odd label cannot stretch every row.
 NAME_WIDTH = 10
@@ -96,6 +103,7 @@ class Steps:
     """
 
     def __init__(self, root, gradient=1.0, accumulate=False, digits=4):
+        require_value(root, "steps")
         self.root = root
         self.digits = digits
         self.names = node_names(root, topological_order(root))

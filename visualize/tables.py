@@ -8,7 +8,7 @@ so a node and a number look the same wherever a student meets them.
 import html
 import math
 
-from autograd import topological_order
+from autograd import Value, topological_order
 
 ELLIPSIS = "…"
 
@@ -41,6 +41,14 @@ def plain_label(text):
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def require_value(candidate, operation, role="root"):
+    """Refuse anything but a ``Value`` with an error naming the operation and the argument."""
+    if not isinstance(candidate, Value):
+        raise TypeError(
+            f"{operation}: {role} must be an autograd.Value, got {type(candidate).__name__}"
+        )
 
 
 def node_names(root, order=None):

@@ -26,6 +26,7 @@ from visualize.tables import (
     html_table,
     node_names,
     operation_name,
+    require_value,
     shorten,
 )
 
@@ -50,6 +51,7 @@ class Tape:
     """All rows of a graph's tape; prints as a table, ``rows`` holds the data."""
 
     def __init__(self, root, digits=4):
+        require_value(root, "tape")
         order = topological_order(root)
         self.root = root
         self.digits = digits
