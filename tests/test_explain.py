@@ -262,3 +262,13 @@ def test_a_non_value_node_is_refused_by_name():
     a = Value(1.0, label="a")
     with pytest.raises(TypeError, match="explain: node must be an autograd.Value, got str"):
         explain(a * a, "a")
+
+
+def test_when_every_path_crosses_a_zero_the_text_says_so():
+    x = Value(-1.0, label="x")
+    out = x.relu() + x.relu()
+    out.label = "out"
+    explanation = explain(out, x)
+    assert explanation.paths == () and explanation.zero_path_count == 2
+    assert "every one of the 2 paths from x to out crosses a local derivative of 0" in str(explanation)
+    assert len(explain(out, x, skip_zero=False).paths) == 2

@@ -113,6 +113,14 @@ class Explanation:
         if self.path_count == 0:
             lines.append(f"  {top} does not depend on {bottom}, so d{top}/d{bottom} = 0")
             return "\n".join(lines)
+        if self.path_count == self.zero_path_count:
+            which = (
+                "the only path" if self.path_count == 1
+                else f"every one of the {format_count(self.path_count)} paths"
+            )
+            lines[0] = f"d{top}/d{bottom}: {which} from {bottom} to {top} crosses a local derivative of 0"
+            lines.append(f"  d{top}/d{bottom} = {format_number(self.total, self.digits)}")
+            return "\n".join(lines)
         if self.node is self.root:
             lines.append(f"  the empty path: d{top}/d{top} = 1")
             return "\n".join(lines)
