@@ -118,3 +118,14 @@ def test_a_hundred_thousand_nodes_stream_through():
 def test_a_non_value_is_refused_by_name():
     with pytest.raises(TypeError, match="steps: root must be an autograd.Value, got float"):
         steps(1.0)
+
+
+def test_names_with_spaces_or_operators_are_bracketed_in_derivatives():
+    h = Value(0.5, label="h")
+    error = 1.0 - h
+    error.label = "y-h"
+    loss = error**2
+    loss.label = "l"
+    walk = steps(loss)
+    next(walk)
+    assert str(next(walk)).startswith("step 1: dl/d(y-h) = 1.0000 is final (y-h = sub of ")

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from autograd import consumers_first
 
-from visualize.tables import format_count, format_number, node_names, require_value
+from visualize.tables import format_count, format_number, grouped, node_names, require_value
 
 # Wrap long chains (deep networks) so a terminal line stays readable.
 LINE_WIDTH = 100
@@ -88,14 +88,14 @@ class Explanation:
     # ----- text ---------------------------------------------------------------------
 
     def _title(self):
-        top, bottom = self.name(self.root), self.name(self.node)
+        top, bottom = grouped(self.name(self.root)), grouped(self.name(self.node))
         count = self.path_count - self.zero_path_count
         noun = "path" if count == 1 else "paths"
         return f"d{top}/d{bottom}: {format_count(count)} {noun} from {bottom} to {top}"
 
     def _symbols(self, path):
         return [
-            f"∂{_grouped(self.name(f.numerator))}/∂{_grouped(self.name(f.denominator))}"
+            f"∂{grouped(self.name(f.numerator))}/∂{grouped(self.name(f.denominator))}"
             for f in path.factors
         ]
 
@@ -108,7 +108,7 @@ class Explanation:
         return f"{format_count(count)} more {noun} a local derivative of 0 and add nothing"
 
     def __str__(self):
-        top, bottom = self.name(self.root), self.name(self.node)
+        top, bottom = grouped(self.name(self.root)), grouped(self.name(self.node))
         lines = [self._title()]
         if self.path_count == 0:
             lines.append(f"  {top} does not depend on {bottom}, so d{top}/d{bottom} = 0")
@@ -193,11 +193,6 @@ class Explanation:
         total = escaped(format_number(self.total, self.digits))
         parts.append(f"<p>∂{top}/∂{bottom} = <b>{total}</b></p></div>")
         return "".join(parts)
-
-
-def _grouped(name):
-    """``y-h`` would read as ∂y − h inside ∂l/∂y-h; brackets keep such a name whole."""
-    return name if name.replace("_", "").isalnum() else f"({name})"
 
 
 def _wrapped(first_prefix, pieces, joiner, next_prefix):

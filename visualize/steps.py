@@ -14,8 +14,8 @@ contribution) and the input's running total.
 step 0: dc/dc = 1.0000 is final (c = mul of a, b)
 input  local dc/dinput  upstream dc/dc  contribution  running total
 -----  ---------------  --------------  ------------  -------------
-a      -3.0000          1.0000          -3.0000       -3.0000
-b      2.0000           1.0000          2.0000        2.0000
+a              -3.0000          1.0000       -3.0000        -3.0000
+b               2.0000          1.0000        2.0000         2.0000
 
 The whole pass prints as one long table (``print(steps(root))``); it is
 produced line by line (``lines()``), so a 100,000-node graph streams through.
@@ -26,6 +26,7 @@ from autograd import backward_steps, topological_order, zero_grad
 from visualize.tables import (
     format_number,
     format_table,
+    grouped,
     node_names,
     operation_name,
     require_value,
@@ -57,19 +58,19 @@ class Step:
         return self.names[node]
 
     def _headline(self):
-        top, here = self.name(self.root), self.name(self.node)
+        top, here = grouped(self.name(self.root)), grouped(self.name(self.node))
         gradient = format_number(self.gradient, self.digits)
         if self.node.is_leaf:
             made = "an input: nothing further to pass back"
         else:
             inputs = ", ".join(self.name(item.input) for item in self.contributions)
-            made = f"{here} = {operation_name(self.node)} of {shorten(inputs, 60)}"
+            made = f"{self.name(self.node)} = {operation_name(self.node)} of {shorten(inputs, 60)}"
         return f"step {self.index}: d{top}/d{here} = {gradient} is final ({made})"
 
     def __str__(self):
         if not self.contributions:
             return self._headline()
-        top, here = self.name(self.root), self.name(self.node)
+        top, here = grouped(self.name(self.root)), grouped(self.name(self.node))
         header = (
             "input",
             f"local d{here}/dinput",
@@ -87,7 +88,7 @@ class Step:
             )
             for item in self.contributions
         ]
-        return self._headline() + "\n" + format_table(header, rows)
+        return self._headline() + "\n" + format_table(header, rows, right_aligned=(1, 2, 3, 4))
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(str(self))
@@ -123,7 +124,7 @@ class Steps:
 
     def lines(self):
         """The remaining steps as lines of one table, produced as the pass runs."""
-        top = self.names[self.root]
+        top = grouped(self.names[self.root])
         header = ("step", "node", f"d{top}/dnode", "input", "local", "upstream",
                   "contribution", "running total")
         widths = (4, NAME_WIDTH, 10, NAME_WIDTH, 10, 10, 12, 13)

@@ -69,6 +69,11 @@ def operation_name(node):
     return node.op.name if node.op is not None else "input"
 
 
+def grouped(name):
+    """A name in brackets when it holds spaces or operators: d(y-h), not dy-h."""
+    return name if name.replace("_", "").isalnum() else f"({name})"
+
+
 def shorten(text, width):
     """``text`` cut to at most ``width`` characters, ending in … when cut."""
     if len(text) <= width:
