@@ -162,12 +162,9 @@ class Explanation:
         def escaped(text):
             return html.escape(text, quote=True)
 
-        top, bottom = escaped(self.name(self.root)), escaped(self.name(self.node))
-        parts = [
-            '<div class="tracegrad-explain">',
-            f"<p><b>∂{top}/∂{bottom}</b>: {escaped(format_count(self.path_count))} "
-            f"path(s) from {bottom} to {top}</p>",
-        ]
+        top = escaped(grouped(self.name(self.root)))
+        bottom = escaped(grouped(self.name(self.node)))
+        parts = ['<div class="tracegrad-explain">', f"<p><b>{escaped(self._title())}</b></p>"]
         if self.paths and self.node is not self.root:
             parts.append(
                 '<table><thead><tr><th>path</th><th>chain</th><th>local derivatives</th>'
