@@ -224,9 +224,9 @@ def worked_example(backward: bool = False) -> WorkedExample:
     p = output.activate(z)
     target = [1.0 if name == LABEL_NAME else 0.0 for name in CLASS_NAMES]
     y = _leaves(["y1", "y2", "y3"], target)
+    # L = −(y · ln p). The helper nodes (ln p_c, y · ln p) stay unlabelled so that
+    # explain() folds them and dL/dw11 reads as on the slides: dL/dp1 · dp1/dz1 · dz1/dw11.
     loss = cross_entropy_from_probabilities(p, y, label="L")
-    # L = −(y · ln p): name the dot node so the picture reads like the formula.
-    loss.inputs[0].label = "y·ln p"
 
     V, W = hidden.weight_matrix(), output.weight_matrix()
     groups = {
@@ -292,7 +292,8 @@ def compare_with_slides(example: WorkedExample | None = None) -> list[SlideCompa
 
 # ----- the calculation-graph example --------------------------------------------------
 
-CALC_GRAPH_SAMPLE = {"x1": 0.5, "x2": -1.5, "y": 1.0, "w0": 0.2, "w1": 0.8, "w2": 0.4}
+# Powers of two, so that s = w0 + w1·x1 + w2·x2 is exactly 0 in floating point too.
+CALC_GRAPH_SAMPLE = {"x1": 0.5, "x2": -2.0, "y": 1.0, "w0": 0.25, "w1": 0.5, "w2": 0.25}
 
 
 @dataclass
@@ -333,7 +334,7 @@ def calc_graph_example(
     backward: bool = False,
 ) -> CalcGraphExample:
     """Build the slides' calculation graph. The default numbers give s = 0, h = 0.5, l = 0.25,
-    so by hand dl/dh = −1, dh/ds = 0.25, dl/dw0 = −0.25, dl/dw1 = −0.125, dl/dw2 = 0.375.
+    so by hand dl/dh = −1, dh/ds = 0.25, dl/dw0 = −0.25, dl/dw1 = −0.125, dl/dw2 = 0.5.
     """
     leaves = {
         name: Value(number, label=name)

@@ -150,25 +150,17 @@ def cross_entropy(logits, target, label: str | None = None) -> Value:
     return _labelled(_weighted_negative_sum(weights, log_probabilities), label)
 
 
-def _log_labelled(probability) -> Value:
-    """ln p, labelled "ln p1" when p is labelled "p1", so pictures read like the slides."""
-    log_value = autograd.log(probability)
-    if isinstance(probability, Value) and probability.label is not None:
-        log_value.label = f"ln {probability.label}"
-    return log_value
-
-
 def cross_entropy_from_probabilities(probabilities, target, label: str | None = None) -> Value:
     """The slides' L = −Σ y_c ln p_c on probabilities (e.g. a softmax output).
 
     With a one-hot target of numbers the graph is p_c → ln → L; with ``Value``
-    targets (y1, y2, y3) it is one dot node y · ln p, so the labels show too.
+    targets (y1, y2, y3) it is one dot node y · ln p, so the targets show too.
     """
     loss = "cross_entropy_from_probabilities"
     probabilities = _as_list(probabilities, "probabilities", loss)
     weights = _one_hot(target, len(probabilities), loss)
     logs = [
-        _log_labelled(probability)
+        autograd.log(probability)
         for weight, probability in zip(weights, probabilities)
         if isinstance(weight, Value) or weight != 0.0
     ]

@@ -113,8 +113,8 @@ def test_calc_graph_matches_the_hand_computation(capsys):
     data = json.loads(out)
     assert data["forward"]["h"] == pytest.approx(0.5)
     assert data["loss"] == pytest.approx(0.25)
-    assert [data["grad"][w] for w in ("w0", "w1", "w2")] == pytest.approx([-0.25, -0.125, 0.375])
-    assert data["updated"]["w1"] == pytest.approx(0.8 + 0.5 * 0.125)
+    assert [data["grad"][w] for w in ("w0", "w1", "w2")] == pytest.approx([-0.25, -0.125, 0.5])
+    assert data["updated"]["w1"] == pytest.approx(0.5 + 0.5 * 0.125)
 
 
 def test_calc_graph_takes_other_numbers(capsys):
@@ -131,7 +131,7 @@ def test_calc_graph_text_shows_values_gradients_and_a_chain(capsys):
     _, out, _ = run(capsys, "calc-graph")
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split()}
     assert rows["l"][-2:] == ["0.2500", "1.0000"]
-    assert rows["w1"][-3:] == ["0.8000", "-0.1250", "0.8625"]
+    assert rows["w1"][-3:] == ["0.5000", "-0.1250", "0.5625"]
     assert "∂l/∂(y-h) · ∂(y-h)/∂h · ∂h/∂s · ∂s/∂w1x1 · ∂w1x1/∂w1" in out
 
 

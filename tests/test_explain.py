@@ -87,10 +87,23 @@ def test_folded_factor_multiplies_the_edges_it_replaces(example):
     assert path.factors[0].local_derivative == pytest.approx(-1 / example.p[0].data)
 
 
-def test_by_default_every_labelled_node_gets_its_own_factor(example):
+def test_by_default_the_worked_example_reads_as_on_the_slides(example):
     (path,) = explain(example.loss, example.W[0][0]).paths
-    labelled = [f.denominator.label for f in path.edges]
-    assert [f.denominator.label for f in path.factors] == labelled
+    assert [(f.numerator.label, f.denominator.label) for f in path.factors] == [
+        ("L", "p1"),
+        ("p1", "z1"),
+        ("z1", "w11"),
+    ]
+
+
+def test_by_default_every_labelled_node_gets_its_own_factor():
+    x = Value(0.5, label="x")
+    doubled = 2 * x
+    doubled.label = "d"
+    out = doubled.tanh()
+    out.label = "out"
+    (path,) = explain(out, x).paths
+    assert [f.denominator.label for f in path.factors] == ["d", "x"]
 
 
 def test_unlabelled_one_input_helpers_are_folded_by_default():
@@ -105,7 +118,7 @@ def test_unlabelled_one_input_helpers_are_folded_by_default():
 
 def test_zero_paths_are_counted_not_listed(example):
     explanation = explain(example.loss, example.W[0][0])
-    assert explanation.path_count == 3  # through ln p1, ln p2, ln p3
+    assert explanation.path_count == 3  # through ln p1, ln p2, ln p3 into y · ln p
     assert explanation.zero_path_count == 2  # y2 = y3 = 0
     assert "2 more paths cross a local derivative of 0" in str(explanation)
 

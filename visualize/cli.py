@@ -277,7 +277,7 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
                      right_aligned=(1, 2, 3)),
         "",
         "The slides' chain rule for dL/dw11, read off the graph's edges:",
-        str(explain(example.loss, example.W[0][0], keep=nodes.values())),
+        str(explain(example.loss, example.W[0][0])),
         "",
         "Where the slides differ from the exact computation",
         *(difference_lines or ["  nowhere"]),
