@@ -24,7 +24,7 @@ class GradientComparison:
     ok: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GradcheckResult:
     """All comparisons; ``bool(result)`` is True when every input agrees."""
 
@@ -44,7 +44,7 @@ class GradcheckResult:
         return self.ok
 
     def __str__(self):
-        header = ("input", "backprop", "central diff", "abs error", "")
+        header = ("input", "backprop", "central diff", "abs error", "verdict")
         rows = [
             (
                 c.label,
@@ -56,13 +56,18 @@ class GradcheckResult:
             for c in self.comparisons
         ]
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
-        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-                 for row in [header, *rows]]
+        # Labels and verdicts read left to right; numbers line up on the right.
+        aligned = (str.ljust, str.rjust, str.rjust, str.rjust, str.ljust)
+        lines = [
+            "  ".join(align(cell, w) for align, cell, w in zip(aligned, row, widths)).rstrip()
+            for row in [header, *rows]
+        ]
         verdict = "all gradients agree" if self.ok else f"{len(self.mismatches)} mismatch(es)"
         lines.append(f"gradcheck: {verdict} (atol={self.atol:g}, rtol={self.rtol:g})")
         return "\n".join(lines)
 
-    _repr_pretty_ = lambda self, printer, cycle: printer.text(str(self))  # noqa: E731
+    # At a REPL prompt the table is what a student wants to see, not the fields.
+    __repr__ = __str__
 
 
 def gradcheck(f, inputs, step=1e-6, atol=1e-6, rtol=1e-4):

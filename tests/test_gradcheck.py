@@ -24,3 +24,9 @@ def test_a_wrong_gradient_is_reported_by_label():
 def test_plain_numbers_are_accepted_and_named_by_position():
     result = gradcheck(lambda x: x.exp(), [0.5])
     assert result and result.comparisons[0].label == "input 1"
+
+
+def test_the_result_shows_as_its_table_at_a_prompt():
+    result = gradcheck(lambda x: x * x, [Value(2.0, label="x")])
+    assert repr(result) == str(result)
+    assert repr(result).splitlines()[0].split() == ["input", "backprop", "central", "diff", "abs", "error", "verdict"]
