@@ -132,3 +132,12 @@ def test_bad_arguments_are_clear_errors(tmp_path):
         frames(Value(1.0), tmp_path, format="gif")
     with pytest.raises(TypeError, match="frames: root must be an autograd.Value"):
         frames(1.0, tmp_path)
+
+
+def test_a_graph_with_more_steps_than_max_frames_is_refused_before_drawing(tmp_path):
+    total = Value(0.0, label="total")
+    for k in range(5):
+        total = total + Value(float(k))
+    with pytest.raises(ValueError, match="frames: .* 11 nodes, so 11 frames, more than max_frames=10"):
+        frames(total, tmp_path / "many", max_frames=10)
+    assert not (tmp_path / "many").exists()

@@ -12,6 +12,7 @@ import pathlib
 import pytest
 from conftest import IN_CI, require_module
 
+import autograd
 from autograd import Value
 from nn.examples import worked_example
 from visualize.html import export_html
@@ -71,30 +72,47 @@ def counter(page):
     return int(current), int(last)
 
 
+def grad_line_visible(page, element_id):
+    """Whether the node's "grad" line is showing (each stays hidden until final)."""
+    script = (
+        '(name) => getComputedStyle(document.querySelector("#" + name + " text.grad-line"))'
+        '.visibility === "visible"'
+    )
+    return page.evaluate(script, element_id)
+
+
 def test_stepping_through_the_worked_example_shows_dl_dw11_when_it_becomes_final(
     open_page, tmp_path
 ):
     example = worked_example()
+    order = autograd.topological_order(example.loss)
+    w11 = example.W[0][0]
+    w11_id = f"v{order.index(w11)}"
+    # Start, one step per operation, then backward_steps in order: w11's step is fixed.
+    backward_index = [step.node for step in autograd.backward_steps(example.loss)].index(w11)
+    expected = 1 + sum(not node.is_leaf for node in order) + backward_index
     page = open_page(export_html(example.loss, tmp_path / "worked.html", groups=example.groups))
     assert counter(page)[0] == 0
-    assert page.inner_text("#phase") == "FORWARD PASS" or "forward" in page.inner_text("#phase").lower()
+    assert page.inner_text("#phase").lower() == "forward pass"
     page.screenshot(path=str(tmp_path / "start.png"))
 
     _, last = counter(page)
-    seen_at = None
     for number in range(1, last + 1):
         page.keyboard.press("ArrowRight")
         assert counter(page)[0] == number
-        if page.inner_text("#step-title") == "Backward: w11 is a leaf":
-            seen_at = number
-            assert "∂L/∂w11 = -0.3835 is final." in page.inner_text("#arithmetic")
-            assert page.get_attribute("#v0", "class") is not None
+        arithmetic = page.inner_text("#arithmetic")
+        if number == expected:
+            assert page.inner_text("#step-title") == "Backward: w11 is a leaf"
+            assert "∂L/∂w11 = -0.3835 is final." in arithmetic
+            assert "current" in page.get_attribute(f"#{w11_id}", "class")
+            assert grad_line_visible(page, w11_id)
             page.screenshot(path=str(tmp_path / "w11_final.png"))
-        elif seen_at is None:
-            assert "∂L/∂w11 = -0.3835 is final" not in page.inner_text("#arithmetic")
+        else:
+            assert "∂L/∂w11 = -0.3835 is final" not in arithmetic
+            assert grad_line_visible(page, w11_id) == (number > expected)
         if page.inner_text("#step-title") == "Backward: pass the gradient of z1 back":
+            assert "-0.3835" in page.inner_text("#arithmetic table")
             page.screenshot(path=str(tmp_path / "z1_step.png"))
-    assert seen_at is not None
     assert "Done" in page.inner_text("#step-title")
     assert page.is_disabled("#next")
 
@@ -102,11 +120,11 @@ def test_stepping_through_the_worked_example_shows_dl_dw11_when_it_becomes_final
     assert counter(page)[0] == last - 1
     page.click("#reset")
     assert counter(page)[0] == 0 and page.is_disabled("#prev")
-    for _ in range(seen_at):
+    for _ in range(expected):
         page.click("#next")
     assert "∂L/∂w11 = -0.3835 is final." in page.inner_text("#arithmetic")
     page.click("#prev")
-    assert counter(page)[0] == seen_at - 1
+    assert counter(page)[0] == expected - 1
     assert page.errors == [] and page.dialogs == []
     print("screenshots in", tmp_path)
 

@@ -188,3 +188,14 @@ def test_page_data_of_a_single_leaf_is_start_one_backward_step_and_done():
     data = page_data(Value(1.5, label="x"))
     assert [step["phase"] for step in data["steps"]] == ["start", "backward", "done"]
     assert data["steps"][1]["lines"][0] == "∂x/∂x = 1.0000 is final."
+
+
+def test_a_graph_too_big_to_read_is_refused_with_drawings_message(tmp_path):
+    from visualize.draw import GraphTooLarge
+
+    total = Value(0.0, label="total")
+    for k in range(5):
+        total = total + Value(float(k))
+    with pytest.raises(GraphTooLarge, match="max_nodes=10"):
+        export_html(total, tmp_path / "big.html", max_nodes=10)
+    assert not (tmp_path / "big.html").exists()

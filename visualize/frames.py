@@ -20,6 +20,7 @@ import graphviz
 import autograd
 
 from visualize.draw import GRADIENT_COLOUR, draw
+from visualize.render import render
 from visualize.tables import format_number, node_names
 
 CURRENT = "#d94800"
@@ -76,6 +77,7 @@ def _highlight(graph, step, position, final):
 
 
 def _caption(step, names, root_name, count, digits):
+    """One line saying which gradient this frame finalised and where it went."""
     name = names[step.node]
     gradient = format_number(step.gradient, digits)
     passed = ", ".join(dict.fromkeys(names[item.input] for item in step.contributions))
@@ -93,22 +95,32 @@ def frames(
     groups=None,
     model=None,
     prefix="step",
+    max_frames=200,
 ):
     """Write one picture per backward step into ``folder``; return their paths in order.
 
     Files are named ``{prefix}_000.png``, ``{prefix}_001.png``, ... so they sort
     in step order (an animation tool can take ``step_*.png``). Runs a fresh
     backward pass: afterwards every ``.grad`` holds d root / d node.
-    """
-    from visualize.render import render
 
+    There is one frame per node, each a full drawing, so the work grows with
+    the square of the graph; past ``max_frames`` frames (``None``: no limit)
+    this stops before drawing anything. ``groups`` and ``model`` go to
+    ``visualize.draw`` to box nodes into labelled clusters.
+    """
     if format not in FORMATS:
         raise ValueError(f"frames: format must be one of {', '.join(FORMATS)}, got {format!r}")
     if not isinstance(root, autograd.Value):
         raise TypeError(f"frames: root must be an autograd.Value, got {type(root).__name__}")
+    order = autograd.topological_order(root)
+    if max_frames is not None and len(order) > max_frames:
+        raise ValueError(
+            f"frames: the graph of {root.label or 'this node'!r} has {len(order)} nodes, so "
+            f"{len(order)} frames, more than max_frames={max_frames}; pass a larger "
+            "max_frames (or None), or use visualize.steps(root) for a text view"
+        )
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    order = autograd.topological_order(root)
     position = {node: index for index, node in enumerate(order)}
     names = node_names(root, order)
     width = max(3, len(str(len(order) - 1)))

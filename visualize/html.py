@@ -28,11 +28,22 @@ INFIX_SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷"}
 TERMS_SHOWN = 8
 
 
-def export_html(root, path, *, title=None, digits=4, rankdir="LR", groups=None, model=None):
+def export_html(
+    root,
+    path,
+    *,
+    title=None,
+    digits=4,
+    rankdir="LR",
+    groups=None,
+    model=None,
+    max_nodes=1000,
+):
     """Write the interactive page for the graph ending at ``root``; return its path.
 
-    ``groups`` and ``model`` go to ``visualize.draw``: they box nodes into
-    labelled clusters (the worked example's "Inputs X", "Weights V", ...).
+    ``groups``, ``model`` and ``max_nodes`` go to ``visualize.draw``: the first
+    two box nodes into labelled clusters (the worked example's "Inputs X",
+    "Weights V", ...); a graph over ``max_nodes`` is refused with a clear error.
 
     Runs a fresh backward pass first (every gradient is zeroed, then filled as
     ``root.backward()`` would), so afterwards every ``.grad`` holds d root / d node.
@@ -44,7 +55,7 @@ def export_html(root, path, *, title=None, digits=4, rankdir="LR", groups=None, 
     path = pathlib.Path(path)
     data = page_data(root, digits=digits)
     # Drawn after page_data's backward pass, so every grad line holds its final number.
-    svg = graph_svg(root, digits=digits, rankdir=rankdir, groups=groups, model=model)
+    svg = graph_svg(root, digits, rankdir, groups=groups, model=model, max_nodes=max_nodes)
     heading = title if title is not None else f"Backpropagation through {data['root_name']}"
     page = PAGE_TEMPLATE.format(
         title=html.escape(heading),
@@ -275,7 +286,7 @@ def inline_svg(svg_text):
     return svg_text[svg_text.index("<svg") :]
 
 
-def graph_svg(root, digits, rankdir, groups=None, model=None):
+def graph_svg(root, digits, rankdir, groups=None, model=None, max_nodes=1000):
     """The drawing (values, gradients, local derivatives on edges) as inline SVG text."""
     from visualize.draw import GRADIENT_COLOUR, draw
     from visualize.render import render
@@ -288,6 +299,7 @@ def graph_svg(root, digits, rankdir, groups=None, model=None):
         edge_labels=True,
         groups=groups,
         model=model,
+        max_nodes=max_nodes,
     )
     svg = render(graph, format="svg")
     if isinstance(svg, bytes):
