@@ -131,23 +131,23 @@ def test_stepping_through_the_worked_example_shows_dl_dw11_when_it_becomes_final
 
 def test_clicking_w11_shows_its_data_gradient_and_explanation(open_page, tmp_path):
     example = worked_example()
+    w11_id = f"v{autograd.topological_order(example.loss).index(example.W[0][0])}"
     page = open_page(export_html(example.loss, tmp_path / "worked.html", groups=example.groups))
-    page.keyboard.press("End")
-    w11_id = page.evaluate(
-        """() => {
-            const nodes = JSON.parse(document.getElementById("tracegrad-data").textContent).nodes;
-            return "v" + nodes.findIndex(node => node.name === "w11");
-        }"""
-    )
-    page.click(f"#{w11_id}")
+    page.click(f"#{w11_id}")  # at the start: data yes, gradient not yet
     assert page.is_visible("#details")
     assert page.inner_text("#details-title") == "w11"
+    assert "0.4901" in page.inner_text("#details-numbers")
+    assert "-0.3835" not in page.inner_text("#details")
+    assert "appears at step" in page.inner_text("#details-explanation")
+
+    page.keyboard.press("End")  # the selection stays, now with everything final
     numbers = page.inner_text("#details-numbers")
     assert "0.4901" in numbers and "-0.3835" in numbers
     explanation = page.inner_text("#details-explanation")
     assert "∂p1/∂z1 · ∂z1/∂w11" in explanation
     assert "(0.2259)(0.5854)" in explanation and "= -0.3835" in explanation
     page.screenshot(path=str(tmp_path / "w11_clicked.png"))
+    assert page.errors == [] and page.dialogs == []
     print("screenshot in", tmp_path)
 
 

@@ -197,3 +197,22 @@ def test_a_graph_too_big_to_read_is_refused_with_drawings_message(tmp_path):
     with pytest.raises(GraphTooLarge, match="max_nodes=10"):
         export_html(total, tmp_path / "big.html", max_nodes=10)
     assert not (tmp_path / "big.html").exists()
+
+
+def test_forward_lines_write_each_operation_the_way_a_blackboard_does():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    cases = {
+        "product": (a * b, ["product = a × b", "= 2.0000 × 3.0000", "= 6.0000"]),
+        "square": (a**2, ["square = a^2", "= 2.0000^2", "= 4.0000"]),
+        "power": (a**b, ["power = a^b", "= 2.0000^3.0000", "= 8.0000"]),
+        "negative": (-b, ["negative = −b", "= −3.0000", "= -3.0000"]),
+        "squash": (b.sigmoid(), ["squash = σ(b)", "= σ(3.0000)", "= 0.9526"]),
+        "total": (
+            autograd.sum_values([a, b, a]),
+            ["total = a + b + a", "= 2.0000 + 3.0000 + 2.0000", "= 7.0000"],
+        ),
+    }
+    for label, (node, expected) in cases.items():
+        node.label = label
+        forward = [step for step in page_data(node)["steps"] if step["phase"] == "forward"]
+        assert forward[-1]["lines"] == expected, label

@@ -98,8 +98,9 @@ def _formula(op, operands):
         return f"{operands[0]} {INFIX_SYMBOLS[op.name]} {operands[1]}"
     if op.name == "neg":
         return f"−{operands[0]}"
-    if op.name == "pow" and len(operands) == 1:
-        return f"{operands[0]}{op.symbol}"
+    if op.name == "pow":
+        exponent = op.symbol if len(operands) == 1 else f"^{operands[1]}"
+        return f"{operands[0]}{exponent}"
     if op.name == "dot":
         return " + ".join(_shortened(_dot_terms(operands)))
     if op.name == "sum":
@@ -377,7 +378,7 @@ main { display: grid; grid-template-columns: 62fr 38fr; grid-template-rows: 1fr 
 #graph svg { width: 100%; height: 100%; }
 aside { overflow: auto; font-size: 1.5rem; min-height: 0; }
 .legend { grid-column: 1 / -1; margin: 0; }
-body.wide main { grid-template-columns: 1fr; grid-template-rows: minmax(0, 55fr) minmax(0, 45fr) auto; }
+body.wide main { grid-template-columns: 1fr; grid-template-rows: minmax(0, 60fr) minmax(0, 40fr) auto; }
 body.wide aside { display: grid; grid-template-columns: 55fr 45fr; gap: 1.5rem; }
 body.wide #details { border-top: none; margin-top: 0; border-left: 2px solid #ccc;
   padding-left: 1rem; }
@@ -409,7 +410,6 @@ h2 { font-size: 1.7rem; margin: 0.5rem 0; }
 .current-key { border: 4px solid var(--current); }
 .input-key { border: 4px solid var(--input); }
 .grad-key { width: auto; color: var(--grad); font-weight: bold; }
-#graph g.node, #graph g.edge { transition: opacity 0.2s; }
 #graph g.node { cursor: pointer; }
 #graph g.node polygon, #graph g.node ellipse, #graph g.node path { pointer-events: all; }
 #graph .pending { opacity: 0.18; }
@@ -571,7 +571,10 @@ PAGE_SCRIPT = r"""
       value.textContent = row[1];
       numbers.append(term, value);
     });
-    byId("details-explanation").textContent = node.explanation;
+    // Like the grad line in the picture, the explanation waits until the gradient is final.
+    byId("details-explanation").textContent = node.final <= current ? node.explanation
+      : "The chain-rule explanation appears at step " + node.final
+        + ", when this gradient is final.";
     paintGraph(steps[current]);
   }
 
