@@ -44,7 +44,11 @@ def caption(svg_text):
 
 def node_rows(svg_text):
     """{node id: y of its outline}: where each value node sits vertically."""
-    return dict(re.findall(r'<g id="(v\d+)" class="node">\s*<title>[^<]*</title>\s*<path[^>]* d="M[\d.-]+,([\d.-]+)', svg_text))
+    outline = (
+        r'<g id="(v\d+)" class="node">\s*<title>[^<]*</title>'
+        r'\s*<path[^>]* d="M[\d.-]+,([\d.-]+)'
+    )
+    return dict(re.findall(outline, svg_text))
 
 
 def test_one_sortable_file_per_backward_step(worked_frames):
@@ -138,6 +142,7 @@ def test_a_graph_with_more_steps_than_max_frames_is_refused_before_drawing(tmp_p
     total = Value(0.0, label="total")
     for k in range(5):
         total = total + Value(float(k))
-    with pytest.raises(ValueError, match="frames: .* 11 nodes, so 11 frames, more than max_frames=10"):
+    refusal = "frames: .* 11 nodes, so 11 frames, more than max_frames=10"
+    with pytest.raises(ValueError, match=refusal):
         frames(total, tmp_path / "many", max_frames=10)
     assert not (tmp_path / "many").exists()

@@ -216,3 +216,10 @@ def test_forward_lines_write_each_operation_the_way_a_blackboard_does():
         node.label = label
         forward = [step for step in page_data(node)["steps"] if step["phase"] == "forward"]
         assert forward[-1]["lines"] == expected, label
+
+
+def test_a_hostile_title_is_escaped(tmp_path):
+    path = export_html(Value(1.0, label="x"), tmp_path / "t.html", title="<b>bold</b> & co")
+    page = path.read_text()
+    assert "<title>&lt;b&gt;bold&lt;/b&gt; &amp; co</title>" in page
+    assert "<b>" not in page

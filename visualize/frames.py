@@ -82,7 +82,10 @@ def _caption(step, names, root_name, count, digits):
     gradient = format_number(step.gradient, digits)
     passed = ", ".join(dict.fromkeys(names[item.input] for item in step.contributions))
     after = f"; passed back to {passed}" if passed else " (a leaf)"
-    return f"Backward step {step.index + 1} of {count}: ∂{root_name}/∂{name} = {gradient} is final{after}"
+    return (
+        f"Backward step {step.index + 1} of {count}: "
+        f"∂{root_name}/∂{name} = {gradient} is final{after}"
+    )
 
 
 def frames(

@@ -47,6 +47,12 @@ def export_html(
 
     Runs a fresh backward pass first (every gradient is zeroed, then filled as
     ``root.backward()`` would), so afterwards every ``.grad`` holds d root / d node.
+
+    On the page: Next / Prev / Reset or the keys → ← Home End (and PageDown /
+    PageUp, which presenter remotes send) move one step; Z (or the Zoom button)
+    frames the current node and its inputs, on by default past 20 nodes; a
+    click on a node shows its data, its gradient once final and its chain-rule
+    explanation (``visualize.explain``).
     """
     if not isinstance(root, autograd.Value):
         raise TypeError(
@@ -128,7 +134,13 @@ def backward_panel(step, names, root_name, digits):
         return lines, None
     lines.append(f"Each input gets  ∂{name}/∂input × ∂{root_name}/∂{name}:")
     table = {
-        "header": ["input", f"∂{name}/∂input", f"× ∂{root_name}/∂{name}", "= adds", "total"],
+        "header": [
+            "input",
+            f"∂{name}/∂input",
+            f"× ∂{root_name}/∂{name}",
+            "= adds",
+            "total",
+        ],
         "rows": [
             [
                 names[item.input],
@@ -329,7 +341,8 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
     <button id="prev" type="button" title="Previous step (←)">← Prev</button>
     <span id="counter" aria-live="polite"></span>
     <button id="next" type="button" title="Next step (→)">Next →</button>
-    <button id="zoom" type="button" title="Zoom in on the current step (Z)" aria-pressed="false">Zoom</button>
+    <button id="zoom" type="button" title="Zoom in on the current step (Z)"
+      aria-pressed="false">Zoom</button>
   </nav>
 </header>
 <main>
@@ -348,7 +361,8 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
   </aside>
   <p class="legend"><span class="key current-key"></span> current
     <span class="key input-key"></span> its inputs
-    <span class="key grad-key">grad</span> final gradient · keys ← → Home End, Z zoom · click a node for its explanation</p>
+    <span class="key grad-key">grad</span> final gradient ·
+    keys ← → Home End, Z zoom · click a node for its explanation</p>
 </main>
 <script type="application/json" id="tracegrad-data">{data}</script>
 <script>{script}</script>
@@ -378,7 +392,8 @@ main { display: grid; grid-template-columns: 62fr 38fr; grid-template-rows: 1fr 
 #graph svg { width: 100%; height: 100%; }
 aside { overflow: auto; font-size: 1.5rem; min-height: 0; }
 .legend { grid-column: 1 / -1; margin: 0; }
-body.wide main { grid-template-columns: 1fr; grid-template-rows: minmax(0, 60fr) minmax(0, 40fr) auto; }
+body.wide main { grid-template-columns: 1fr;
+  grid-template-rows: minmax(0, 60fr) minmax(0, 40fr) auto; }
 body.wide aside { display: grid; grid-template-columns: 55fr 45fr; gap: 1.5rem; }
 body.wide #details { border-top: none; margin-top: 0; border-left: 2px solid #ccc;
   padding-left: 1rem; }
