@@ -47,8 +47,11 @@ ACTIVATION_OPS = frozenset(
     {"sigmoid", "tanh", "relu", "leaky_relu", "elu", "softmax", "log_softmax", "identity"}
 )
 
-# Above this many nodes, ask Graphviz for a quicker, rougher layout.
-QUICK_LAYOUT_FROM = 1500
+# Graphviz's own layout slows down quadratically past a few thousand nodes (edge labels
+# worst of all), so bigger graphs get a plain layered layout computed here, without edge labels.
+LAYERED_LAYOUT_FROM = 1000
+COLUMN_STEP = 90  # points between a value's column and its operation's
+ROW_STEP = 80
 
 
 class GraphTooLarge(ValueError):
@@ -166,28 +169,29 @@ def _clusters(order: list[Value], groups, model) -> list[tuple[str, list[Value]]
                 home[node] = str(name)
         names.append(str(name))
     if model is not None:
-        layer_of: dict[Value, str] = {}
+        parameter_layer: dict[Value, str] = {}
         for parameter_name, parameter in model.named_parameters():
             layer = parameter_name.rpartition(".")[0] or parameter_name
-            layer_of[parameter] = layer
+            parameter_layer[parameter] = layer
             if layer not in names:
                 names.append(layer)
             if parameter in reachable:
                 home.setdefault(parameter, layer)
+        # A node that reads a layer's parameters belongs to it, and so does an activation
+        # applied only to such nodes (sigmoid of q1, softmax of z1..z3).
+        computed_layer: dict[Value, str] = {}
         for node in order:
-            if node.is_leaf or node in layer_of:
+            if node.is_leaf:
                 continue
-            layers = [layer_of[source] for source in node.inputs if source in layer_of]
-            is_activation = (
-                node.op.name in ACTIVATION_OPS
-                and node.inputs
-                and all(source in layer_of and not source.is_leaf for source in node.inputs)
-            )
-            if not layers and is_activation:
-                layers = [layer_of[node.inputs[0]]]
-            if layers:
-                layer_of[node] = layers[0]
-                home.setdefault(node, layers[0])
+            reads = [parameter_layer[source] for source in node.inputs if source in parameter_layer]
+            if reads:
+                computed_layer[node] = reads[0]
+            elif node.op.name in ACTIVATION_OPS and all(
+                source in computed_layer for source in node.inputs
+            ):
+                computed_layer[node] = computed_layer[node.inputs[0]]
+            if node in computed_layer:
+                home.setdefault(node, computed_layer[node])
     members: dict[str, list[Value]] = {name: [] for name in names}
     # The user's order inside each group first (the slides list w11 before w12), then the rest.
     listed = [node for name, nodes in (groups or {}).items() for node in _as_nodes(nodes, name)]
@@ -217,12 +221,19 @@ class _Picture:
             "bgcolor": "white",
             "pad": "0.2",
         }
-        if len(order) > QUICK_LAYOUT_FROM:
-            layout |= _quick_layout()
+        self.rankdir = rankdir
+        self.positions: dict[str, str] = {}
         self.graph = graphviz.Digraph(
             name="tracegrad",
             graph_attr=layout,
-            node_attr={"fontname": FONT, "fontsize": "16"},
+            # Defaults for value boxes, the most numerous nodes; operations override them.
+            node_attr={
+                "fontname": FONT,
+                "fontsize": "16",
+                "shape": "box",
+                "style": "rounded,filled",
+                "margin": "0.12,0.06",
+            },
             edge_attr={
                 "fontname": FONT,
                 "fontsize": "13",
@@ -283,13 +294,11 @@ class _Picture:
         return COMPUTED_FILL
 
     def _value_attributes(self, node: Value, name: str, extra_lines=()) -> dict[str, str]:
+        # Shape, style and margin come from the graph's node defaults (see ``__init__``).
         attributes = {
             "id": name,
-            "shape": "box",
-            "style": "rounded,filled",
             "fillcolor": self._fill(node),
             "label": self._value_label(node, extra_lines),
-            "margin": "0.12,0.06",
         }
         if self._muted(node):
             attributes |= {"color": MUTED_COLOUR, "fontcolor": MUTED_TEXT, "fillcolor": "#f9fafb"}
@@ -329,6 +338,10 @@ class _Picture:
     # ----- the full drawing: every node ------------------------------------------------
 
     def full(self, clusters) -> None:
+        if len(self.order) > LAYERED_LAYOUT_FROM:
+            self.positions = _layered_positions(self.order, self.rankdir)
+            self.graph.attr(layout="nop", splines="false")
+            self.edge_labels = False
         placed: set[Value] = set()
         for k, (name, members) in enumerate(clusters):
             with self.graph.subgraph(name=f"cluster_{k}") as cluster:
@@ -344,9 +357,13 @@ class _Picture:
 
     def _add_node(self, where: graphviz.Digraph, node: Value) -> None:
         i = self.index[node]
-        where.node(f"v{i}", **self._value_attributes(node, f"v{i}"))
+        where.node(f"v{i}", **self._value_attributes(node, f"v{i}"), **self._position(f"v{i}"))
         if not node.is_leaf:
-            where.node(f"v{i}_op", **self._operation_attributes(node, f"v{i}_op", node.op.symbol))
+            operation = self._operation_attributes(node, f"v{i}_op", node.op.symbol)
+            where.node(f"v{i}_op", **operation, **self._position(f"v{i}_op"))
+
+    def _position(self, name: str) -> dict[str, str]:
+        return {"pos": self.positions[name]} if self.positions else {}
 
     def _add_edges(self, node: Value) -> None:
         if node.is_leaf:
@@ -408,13 +425,11 @@ class _Picture:
     def _box(self, head: Value, members: list[Value]) -> tuple[str, dict[str, str]]:
         name = f"v{self.index[head]}"
         folded = [member for member in members if member.is_leaf and member is not head]
-        symbols = [member.op.symbol for member in members if not member.is_leaf]
-        extra = []
-        if symbols:
-            extra.append(" → ".join(symbols))
+        # Operation names, not symbols: a lone "·" is too small to read in a summary line.
+        steps = " → ".join(member.op.name for member in members if not member.is_leaf)
         if folded:
-            extra.append(f"{len(folded)} leaves folded in")
-        return name, self._value_attributes(head, name, extra)
+            steps += f" ({len(folded)} leaves)" if steps else f"{len(folded)} leaves"
+        return name, self._value_attributes(head, name, [steps] if steps else [])
 
 
 def _collapse(order: list[Value]) -> dict[Value, Value]:
@@ -452,12 +467,39 @@ def _cluster_attributes(name: str, k: int) -> dict[str, str]:
     }
 
 
-def _quick_layout() -> dict[str, str]:
-    # Fewer network-simplex and crossing-minimisation passes: big graphs lay out in seconds.
-    return {
-        "nslimit": "2",
-        "nslimit1": "2",
-        "mclimit": "0.2",
-        "searchsize": "20",
-        "splines": "line",
-    }
+def _layered_positions(order: list[Value], rankdir: str) -> dict[str, str]:
+    """Pinned ``pos`` for every DOT node: one column per step of the longest path from the leaves.
+
+    A computed node sits two columns right of its deepest input, its operation in
+    between; a leaf sits just before the operation of its first reader.
+    """
+    column: dict[Value, int] = {}
+    for node in order:
+        if not node.is_leaf:
+            column[node] = 2 + max((column.get(source, 0) for source in node.inputs), default=0)
+    for node in reversed(order):
+        for source in node.inputs:
+            if source.is_leaf:
+                column[source] = min(column.get(source, column[node]), column[node] - 2)
+    if len(order) == 1:
+        column[order[0]] = 0
+    rows_used: dict[int, int] = {}
+    positions = {}
+
+    def place(name: str, at_column: int) -> None:
+        row = rows_used.get(at_column, 0)
+        rows_used[at_column] = row + 1
+        across, down = at_column * COLUMN_STEP, -row * ROW_STEP
+        if rankdir in ("TB", "BT"):
+            across, down = row * 2 * COLUMN_STEP, -at_column * ROW_STEP
+        if rankdir == "RL":
+            across = -across
+        if rankdir == "BT":
+            down = -down
+        positions[name] = f"{across},{down}!"
+
+    for i, node in enumerate(order):
+        place(f"v{i}", column[node])
+        if not node.is_leaf:
+            place(f"v{i}_op", column[node] - 1)
+    return positions
