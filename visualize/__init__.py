@@ -1,38 +1,30 @@
 """Everything that *shows* a graph: pictures, outlines, explanations, steps, pages.
 
-Names are imported on first use, so ``import visualize`` stays instant and the
-``graphviz`` package is only loaded when a picture is asked for.
+>>> import visualize
+>>> sorted(visualize.__all__)[:4]
+['RendererNotFound', 'draw', 'explain', 'export_html']
 """
 
-import importlib
+# Importing the functions (not only their modules) matters: a submodule named
+# like its function (visualize.explain) would otherwise shadow the function.
+from visualize.render import RendererNotFound, find_dot, render
+from visualize.draw import draw
+from visualize.text import outline
+from visualize.tape import tape
+from visualize.explain import explain
+from visualize.steps import steps
+from visualize.frames import frames
+from visualize.html import export_html
 
-_HOMES = {
-    # pictures
-    "draw": "visualize.draw",
-    "render": "visualize.render",
-    "find_dot": "visualize.render",
-    "RendererNotFound": "visualize.render",
-    # text views
-    "outline": "visualize.text",
-    "tape": "visualize.tape",
-    "explain": "visualize.explain",
-    "steps": "visualize.steps",
-    # step pictures and the interactive page
-    "frames": "visualize.frames",
-    "export_html": "visualize.html",
-}
-
-__all__ = sorted(_HOMES)
-
-
-def __getattr__(name):
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'visualize' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_HOMES))
+__all__ = [
+    "RendererNotFound",
+    "draw",
+    "explain",
+    "export_html",
+    "find_dot",
+    "frames",
+    "outline",
+    "render",
+    "steps",
+    "tape",
+]
