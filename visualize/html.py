@@ -427,7 +427,7 @@ h2 { font-size: 1.7rem; margin: 0.5rem 0; }
 .grad-key { width: auto; color: var(--grad); font-weight: bold; }
 #graph g.node { cursor: pointer; }
 #graph g.node polygon, #graph g.node ellipse, #graph g.node path { pointer-events: all; }
-#graph .pending { opacity: 0.18; }
+#graph .pending { opacity: 0.3; }
 #graph g.current polygon, #graph g.current ellipse, #graph g.current path {
   stroke: var(--current); stroke-width: 5px; }
 #graph g.edge.current polygon { fill: var(--current); }
