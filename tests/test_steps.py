@@ -1,6 +1,5 @@
 """``visualize.steps``: the backward pass one node at a time, each step a small table."""
 
-import doctest
 import itertools
 
 import pytest
@@ -98,10 +97,6 @@ def test_labels_with_newlines_stay_on_one_line():
     assert "a\\nb" in text
     assert all("\n" not in line for line in text.splitlines())
 
-
-def test_module_examples_run():
-    failures, tried = doctest.testmod(visualize.steps)
-    assert tried > 0 and failures == 0
 
 
 def test_a_hundred_thousand_nodes_stream_through():
