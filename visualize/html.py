@@ -406,9 +406,9 @@ h2 { font-size: 1.7rem; margin: 0.5rem 0; }
 #arithmetic p { margin: 0.3rem 0; font-size: 1.6rem; line-height: 1.35;
   font-variant-numeric: tabular-nums; }
 #arithmetic p.headline { font-weight: bold; font-size: 1.8rem; }
-#arithmetic table { border-collapse: collapse; margin-top: 0.4rem; font-size: 1.45rem;
+#arithmetic table { border-collapse: collapse; margin-top: 0.4rem; font-size: 1.6rem;
   font-variant-numeric: tabular-nums; }
-#arithmetic th { font-size: 1.05rem; font-weight: normal; color: #444; text-align: right;
+#arithmetic th { font-size: 1.15rem; font-weight: normal; color: #444; text-align: right;
   padding: 0 0.5rem; }
 #arithmetic td { text-align: right; padding: 0.15rem 0.5rem; border-top: 1px solid #ccc; }
 #arithmetic td:first-child, #arithmetic th:first-child { text-align: left; font-weight: bold; }
