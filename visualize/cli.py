@@ -119,7 +119,7 @@ def _write_pictures(root, folder, groups, name):
             path = folder / f"{name}_{mode}.{picture_format}"
             written.append(render(graph, path, format=picture_format))
     step_pictures = frames(root, folder / f"{name}_steps", groups=groups)
-    page = export_html(root, folder / f"{name}.html")
+    page = export_html(root, folder / f"{name}.html", groups=groups)
     return written, step_pictures, page
 
 
