@@ -38,7 +38,7 @@ EDGE_COLOUR = "#374151"
 EDGE_LABEL_COLOUR = "#1d4ed8"  # blue numbers on edges: local derivatives
 HIGHLIGHT_COLOUR = "#ea580c"  # orange: paths from the highlighted node to the root
 MUTED_COLOUR = "#c4c8cf"  # pale grey: everything off the highlighted paths
-MUTED_TEXT = "#9ca3af"
+MUTED_TEXT = "#8b93a1"
 CLUSTER_FILL = "#f8fafc"
 CLUSTER_BORDER = "#94a3b8"
 
@@ -229,14 +229,14 @@ class _Picture:
             # Defaults for value boxes, the most numerous nodes; operations override them.
             node_attr={
                 "fontname": FONT,
-                "fontsize": "16",
+                "fontsize": "18",
                 "shape": "box",
                 "style": "rounded,filled",
                 "margin": "0.12,0.06",
             },
             edge_attr={
                 "fontname": FONT,
-                "fontsize": "13",
+                "fontsize": "15",
                 "color": EDGE_COLOUR,
                 "fontcolor": EDGE_LABEL_COLOUR,
                 "arrowsize": "0.7",
@@ -314,7 +314,8 @@ class _Picture:
             "style": "filled",
             "fillcolor": OPERATION_FILL,
             "color": "#6b7280",
-            "fontsize": "14",
+            # One-character symbols (·, ×, σ) are drawn large enough to read from afar.
+            "fontsize": "22" if len(symbol) == 1 else "14",
             "width": "0.4",
             "height": "0.4",
             "margin": "0.02",
@@ -462,7 +463,7 @@ def _cluster_attributes(name: str, k: int) -> dict[str, str]:
         "fillcolor": CLUSTER_FILL,
         "color": CLUSTER_BORDER,
         "fontname": FONT,
-        "fontsize": "18",
+        "fontsize": "20",
         "margin": "10",
     }
 
