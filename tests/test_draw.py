@@ -68,6 +68,14 @@ def test_draw_returns_a_graphviz_digraph(example):
     assert isinstance(draw(example.loss), graphviz.Digraph)
 
 
+def test_the_inline_jupyter_picture_needs_no_system_graphviz(example, monkeypatch):
+    # graphviz's own pipe() looks for `dot` on PATH; ours uses the wheel's renderer.
+    monkeypatch.setenv("PATH", "/nonexistent")
+    bundle = draw(example.loss)._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"] and ">w11<" in bundle["image/svg+xml"]
+    assert draw(example.loss).pipe(format="png").startswith(b"\x89PNG")
+
+
 def test_every_value_and_operation_has_its_stable_id(example, order, backward_svg):
     for i, node in enumerate(order):
         assert f"v{i}" in backward_svg

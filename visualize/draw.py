@@ -21,6 +21,7 @@ import graphviz
 import autograd
 from autograd import Value
 from visualize.escape import html_lines, html_text
+from visualize.render import render
 
 MODES = ("forward", "backward", "gradients")
 RANK_DIRECTIONS = ("LR", "TB", "RL", "BT")
@@ -52,6 +53,25 @@ ACTIVATION_OPS = frozenset(
 LAYERED_LAYOUT_FROM = 1000
 COLUMN_STEP = 90  # points between a value's column and its operation's
 ROW_STEP = 80
+
+
+class DrawnGraph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that renders through tracegrad's adapter.
+
+    ``pipe`` (and so the inline picture in Jupyter) uses the graphviz-pure
+    program from the wheel, so no system Graphviz is needed; options that only
+    system Graphviz understands (renderer, formatter, engine) go to it as usual.
+    """
+
+    def pipe(self, format=None, renderer=None, formatter=None, neato_no_op=None,
+             quiet=False, *, engine=None, encoding=None):
+        format = format or self.format
+        plain = renderer is None and formatter is None and neato_no_op is None
+        if plain and engine in (None, self.engine) and format in ("svg", "png", "dot"):
+            picture = render(self, format=format)
+            return picture.decode(encoding) if encoding else picture
+        return super().pipe(format, renderer, formatter, neato_no_op, quiet,
+                            engine=engine, encoding=encoding)
 
 
 class GraphTooLarge(ValueError):
@@ -86,7 +106,7 @@ def draw(
     """Draw the graph that computed ``root``; returns a ``graphviz.Digraph``.
 
     In Jupyter the result shows inline; ``visualize.render(picture, "graph.png",
-    format="png")`` saves it without any system package.
+    format="png")`` saves it. Both work from the pip install alone (see ``DrawnGraph``).
 
     Parameters:
         mode: ``"forward"`` shows each node's data, ``"backward"`` data and grad,
@@ -223,7 +243,7 @@ class _Picture:
         }
         self.rankdir = rankdir
         self.positions: dict[str, str] = {}
-        self.graph = graphviz.Digraph(
+        self.graph = DrawnGraph(
             name="tracegrad",
             graph_attr=layout,
             # Defaults for value boxes, the most numerous nodes; operations override them.
@@ -401,7 +421,7 @@ class _Picture:
                 home.setdefault(boxes[node], k)
         subgraphs = {}
         for k, (name, _) in enumerate(clusters):
-            subgraph = graphviz.Digraph(name=f"cluster_{k}")
+            subgraph = DrawnGraph(name=f"cluster_{k}")
             subgraph.attr(**_cluster_attributes(name, k))
             subgraphs[k] = subgraph
         for head, members in members_of.items():
