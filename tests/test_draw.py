@@ -234,6 +234,16 @@ def test_highlight_marks_the_path_from_w11_to_the_loss(example, order):
     assert f"v{h1}" in source
 
 
+def test_highlighting_a_node_outside_the_graph_is_refused_by_name(example):
+    with pytest.raises(ValueError, match="'stranger'.*'L'"):
+        draw(example.loss, highlight=Value(1.0, label="stranger"))
+
+
+def test_groups_may_be_given_as_generators(example, order):
+    groups = {name: (node for node in members) for name, members in example.groups.items()}
+    assert list(cluster_blocks(draw(example.loss, groups=groups).source)) == SLIDE_BLOCKS
+
+
 def test_highlight_accepts_several_nodes(example, order):
     w11, v11 = example.nodes()["w11"], example.nodes()["v11"]
     source = draw(example.loss, highlight=[w11, v11]).source

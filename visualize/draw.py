@@ -102,8 +102,8 @@ def draw(
     highlight: Value | Iterable[Value] | None = None,
     max_nodes: int | None = 1000,
     collapse: bool = False,
-) -> graphviz.Digraph:
-    """Draw the graph that computed ``root``; returns a ``graphviz.Digraph``.
+) -> DrawnGraph:
+    """Draw the graph that computed ``root``; returns a ``graphviz.Digraph`` (a ``DrawnGraph``).
 
     In Jupyter the result shows inline; ``visualize.render(picture, "graph.png",
     format="png")`` saves it. Both work from the pip install alone (see ``DrawnGraph``).
@@ -122,7 +122,9 @@ def draw(
         highlight: a node (or nodes), e.g. ``w11``: the paths from it to the root
             are drawn thick and orange, everything else is muted.
         max_nodes: stop with ``GraphTooLarge`` (a message saying what to do) when
-            the graph has more nodes; ``None`` draws any size.
+            the graph has more nodes; ``None`` draws any size. Past 1,000 nodes
+            the layout is a plain grid of columns computed here (Graphviz's own
+            would take minutes), without edge labels or cluster boxes.
         collapse: fold leaves into the node that reads them and chains of
             one-input operations into one box: for an MLP, one box per neuron.
 
@@ -155,9 +157,18 @@ def draw(
             "draw(..., collapse=True) for one box per neuron, visualize.outline(root) for a "
             "text view, or draw(..., max_nodes=None) to draw every node anyway."
         )
+    groups = {str(name): _as_nodes(members, f"groups[{name!r}]")
+              for name, members in (groups or {}).items()}
+    highlighted = _as_nodes(highlight, "highlight")
+    reachable = set(order)
+    for node in highlighted:
+        if node not in reachable:
+            raise ValueError(
+                f"draw: highlight node {node.label!r} is not in the graph of {root.label!r}"
+            )
     picture = _Picture(order, mode, digits, edge_labels, rankdir)
     picture.mark_parameters(model)
-    picture.mark_highlight(highlight)
+    picture.mark_highlight(highlighted)
     clusters = _clusters(order, groups, model)
     if collapse:
         picture.collapsed(clusters, max_nodes)
@@ -178,16 +189,18 @@ def _as_nodes(nodes, what: str) -> list[Value]:
     return collected
 
 
-def _clusters(order: list[Value], groups, model) -> list[tuple[str, list[Value]]]:
+def _clusters(
+    order: list[Value], groups: dict[str, list[Value]], model
+) -> list[tuple[str, list[Value]]]:
     """``(cluster name, member nodes)`` in first-seen order; a node sits in one cluster only."""
     home: dict[Value, str] = {}
     names: list[str] = []
     reachable = set(order)
-    for name, members in (groups or {}).items():
-        for node in _as_nodes(members, f"groups[{name!r}]"):
+    for name, members in groups.items():
+        for node in members:
             if node in reachable and node not in home:
-                home[node] = str(name)
-        names.append(str(name))
+                home[node] = name
+        names.append(name)
     if model is not None:
         parameter_layer: dict[Value, str] = {}
         for parameter_name, parameter in model.named_parameters():
@@ -214,7 +227,7 @@ def _clusters(order: list[Value], groups, model) -> list[tuple[str, list[Value]]
                 home.setdefault(node, computed_layer[node])
     members: dict[str, list[Value]] = {name: [] for name in names}
     # The user's order inside each group first (the slides list w11 before w12), then the rest.
-    listed = [node for name, nodes in (groups or {}).items() for node in _as_nodes(nodes, name)]
+    listed = [node for members in groups.values() for node in members]
     for node in dict.fromkeys(listed + order):
         if node in home:
             members[home[node]].append(node)
@@ -269,8 +282,8 @@ class _Picture:
         if model is not None:
             self.parameters = {parameter for _, parameter in model.named_parameters()}
 
-    def mark_highlight(self, highlight) -> None:
-        chosen = set(_as_nodes(highlight, "highlight"))
+    def mark_highlight(self, highlighted: list[Value]) -> None:
+        chosen = set(highlighted)
         if not chosen:
             return
         # A node is on a path to the root when it is chosen or reads a node on such a path.
