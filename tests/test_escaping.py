@@ -115,3 +115,8 @@ def test_any_label_gives_well_formed_svg_and_keeps_printable_text(label):
     svg = svg_of(graph_with_labels(label, "other"))
     if label.isprintable() and label.strip() == label and "  " not in label:
         assert label in texts_of(svg)
+
+
+def test_characters_xml_cannot_hold_show_as_visible_escapes():
+    texts = texts_of(svg_of(graph_with_labels("nul\x00 bell\x07 lone\ud800", "b")))
+    assert "nul\\x00 bell\\x07 lone\\ud800" in texts
