@@ -342,7 +342,7 @@ class _Picture:
     def _operation_attributes(self, node: Value, name: str, symbol: str) -> dict[str, str]:
         attributes = {
             "id": name,
-            "label": "<" + html_text(symbol) + ">",
+            "label": f"<<B>{html_text(symbol)}</B>>" if len(symbol) == 1 else f"<{html_text(symbol)}>",
             "shape": "circle" if len(symbol) <= 3 else "ellipse",
             "style": "filled",
             "fillcolor": OPERATION_FILL,
