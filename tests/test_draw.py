@@ -11,7 +11,8 @@ import autograd
 from autograd import Value
 from nn.examples import calc_graph_example, worked_example
 from nn.module import MLP
-from visualize.draw import GraphTooLarge, draw, format_number
+from visualize.draw import GraphTooLarge, draw
+from visualize.tables import format_number
 from visualize.render import render
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -222,9 +223,11 @@ def test_highlight_marks_the_path_from_w11_to_the_loss(example, order):
     def node_colour(label):
         return re.search(rf"\bv{position(order, label)} \[.*?\bcolor=\"(#\w+)\"", source).group(1)
 
-    for label in ("w11", "z1", "p1", "p2", "p3", "L"):
+    for label in ("w11", "z1", "p1", "L"):
         assert node_colour(label) == orange
-    for label in ("v11", "x1", "q1", "h1", "z2", "w12"):
+    # p2 and p3 depend on w11, but reach L only through y2·ln p2 and y3·ln p3, whose
+    # local derivatives are y2 = y3 = 0: as on the slides, the one path goes through p1.
+    for label in ("v11", "x1", "q1", "h1", "z2", "w12", "p2", "p3"):
         assert node_colour(label) == grey
     z1, h1 = position(order, "z1"), position(order, "h1")
     assert re.search(rf"id=e{z1}_0\b[^\]]*\bcolor=\"{orange}\"|color=\"{orange}\"[^\]]*id=e{z1}_0\b",
@@ -340,3 +343,12 @@ def test_collapse_respects_max_nodes():
 )
 def test_numbers_are_formatted_for_reading(number, digits, text):
     assert format_number(number, digits) == text
+
+
+def test_unlabelled_nodes_show_the_names_the_tables_use():
+    a = Value(2.0, label="a")
+    product = a * a
+    out = product.tanh()
+    source = draw(out).source
+    # tape(out) rows: a, product (t2), out (t3): the picture must say the same.
+    assert ">t2<" in source and ">t3<" in source

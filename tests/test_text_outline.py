@@ -80,13 +80,13 @@ def test_digits_and_local_derivatives_are_options():
     assert "data 2.0" in text and "∂" not in text
 
 
-def test_unnamed_nodes_and_awkward_labels_stay_on_one_line():
+def test_unnamed_nodes_take_their_tape_names_and_awkward_labels_stay_on_one_line():
     a = Value(1.0, label="two\nlines")
     b = a + Value(1.0)
     lines = outline(b).splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith("(unnamed)")
-    assert "'two\\nlines'" in lines[1]
+    assert lines[0].startswith("t3 ")  # row 3 of tape(b): a, the constant 1, then b
+    assert "two\\nlines" in lines[1]
 
 
 def test_a_very_deep_graph_prints_without_recursion_and_without_running_off_the_screen():

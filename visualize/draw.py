@@ -22,6 +22,7 @@ import autograd
 from autograd import Value
 from visualize.escape import html_lines, html_text
 from visualize.render import render
+from visualize.tables import format_number, node_names
 
 MODES = ("forward", "backward", "gradients")
 RANK_DIRECTIONS = ("LR", "TB", "RL", "BT")
@@ -76,19 +77,6 @@ class DrawnGraph(graphviz.Digraph):
 
 class GraphTooLarge(ValueError):
     """The graph has more nodes than ``max_nodes``; the message says what to do instead."""
-
-
-def format_number(number: float, digits: int = 4) -> str:
-    """``number`` with ``digits`` decimals, switching to scientific notation when huge or tiny."""
-    if number != number or number in (float("inf"), float("-inf")):
-        return str(number)
-    magnitude = abs(number)
-    if magnitude != 0.0 and (magnitude >= 1e6 or magnitude < 10.0 ** (-digits)):
-        # Two decimals suffice to tell float noise (5.55e-17) from a real tiny number.
-        return f"{number:.{min(digits, 2)}e}"
-    text = f"{number:.{digits}f}"
-    # -0.0000 would suggest a sign that carries no information.
-    return text[1:] if text.startswith("-") and float(text) == 0.0 else text
 
 
 def draw(
@@ -240,6 +228,8 @@ class _Picture:
     def __init__(self, order, mode, digits, edge_labels, rankdir):
         self.order = order
         self.index = {node: i for i, node in enumerate(order)}
+        # The names the tables, steps and the page use too (t<row> when unlabelled).
+        self.names = node_names(order[-1], order)
         self.root = order[-1]
         self.mode = mode
         self.digits = digits
@@ -286,17 +276,28 @@ class _Picture:
         chosen = set(highlighted)
         if not chosen:
             return
-        # A node is on a path to the root when it is chosen or reads a node on such a path.
-        self.on_path = set()
+        # Paths count only through edges that carry something: a local derivative of
+        # exactly 0 (the y2·ln p2 term of a one-hot loss) adds nothing to the gradient,
+        # so w11's path is the slides' single one, L ← p1 ← z1 ← w11.
+        reached = set()
         for node in self.order:
-            if node in chosen or any(source in self.on_path for source in node.inputs):
-                self.on_path.add(node)
+            if node in chosen or any(
+                source in reached and local != 0.0 for source, local in node.edges
+            ):
+                reached.add(node)
+        reaches_root = {self.root}
+        for node in reversed(self.order):
+            if node in reaches_root:
+                reaches_root.update(source for source, local in node.edges if local != 0.0)
+        self.on_path = reached & reaches_root
 
     def _muted(self, node: Value) -> bool:
         return self.on_path is not None and node not in self.on_path
 
-    def _edge_on_path(self, source: Value, node: Value) -> bool:
-        return self.on_path is not None and source in self.on_path and node in self.on_path
+    def _edge_on_path(self, source: Value, node: Value, local: float | None = None) -> bool:
+        if self.on_path is None or local == 0.0:
+            return False
+        return source in self.on_path and node in self.on_path
 
     # ----- text -----------------------------------------------------------------------
 
@@ -308,6 +309,8 @@ class _Picture:
         lines = []
         if node.label is not None:
             lines.append(f"<B>{html_lines(node.label)}</B>")
+        else:
+            lines.append(f'<I><FONT COLOR="{MUTED_TEXT}">{html_text(self.names[node])}</FONT></I>')
         for line in extra_lines:
             lines.append(f'<FONT POINT-SIZE="12">{html_text(line)}</FONT>')
         if self.mode != "gradients":
@@ -363,7 +366,7 @@ class _Picture:
         attributes = {}
         if local is not None and self.edge_labels:
             attributes["label"] = "<" + self._number(local) + ">"
-        if self._edge_on_path(source, node):
+        if self._edge_on_path(source, node, local):
             attributes |= {"color": HIGHLIGHT_COLOUR, "penwidth": "3", "fontcolor": HIGHLIGHT_COLOUR}
         elif self.on_path is not None:
             attributes |= {"color": MUTED_COLOUR, "fontcolor": MUTED_TEXT}

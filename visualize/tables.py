@@ -14,15 +14,20 @@ ELLIPSIS = "…"
 
 
 def format_number(number, digits=4):
-    """``number`` with ``digits`` decimals like the slides (−0.3835), or in e-notation when tiny or huge."""
-    if number == 0.0:
-        return "0"
+    """``number`` with ``digits`` decimals like the slides (-0.3835), in e-notation when tiny or huge.
+
+    Every view (tables, pictures, the page) formats numbers here, so one number
+    never shows two ways side by side.
+    """
     if math.isnan(number) or math.isinf(number):
         return str(number)
     magnitude = abs(number)
-    if 10.0 ** -(digits - 1) <= magnitude < 1e6:
-        return f"{number:.{digits}f}"
-    return f"{number:.{max(digits - 1, 1)}e}"
+    if magnitude != 0.0 and (magnitude >= 1e6 or magnitude < 10.0 ** (-digits)):
+        # Two decimals suffice to tell float noise (5.55e-17) from a real tiny number.
+        return f"{number:.{min(digits, 2)}e}"
+    text = f"{number:.{digits}f}"
+    # -0.0000 would suggest a sign that carries no information.
+    return text[1:] if text.startswith("-") and float(text) == 0.0 else text
 
 
 def format_count(count):

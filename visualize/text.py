@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import autograd
 from autograd import Value
-from visualize.draw import MODES, format_number
+from visualize.draw import MODES
+from visualize.tables import format_number, node_names
 
 # Past this depth lines stop moving right and carry their depth as a number instead.
 MAX_INDENT_DEPTH = 30
 
 
-def _name(node: Value) -> str:
-    # repr() keeps newlines, quotes and control characters in a label visible on one line.
-    if node.label is None:
-        return "(unnamed)"
-    return node.label if node.label.isprintable() else repr(node.label)
-
-
-def _describe(node: Value, mode: str, digits: int) -> str:
-    parts = [_name(node)]
+def _describe(node: Value, name: str, mode: str, digits: int) -> str:
+    parts = [name]
     if node.op is not None:
         symbol, name = node.op.symbol, node.op.name
         parts.append(f"[{symbol} {name}]" if symbol != name else f"[{name}]")
@@ -69,6 +63,9 @@ def outline(
     if not isinstance(root, Value):
         raise TypeError(f"outline: root must be a Value, got {type(root).__name__}")
     order = autograd.topological_order(root)
+    # Unlabelled nodes are t<row>, as in tape, steps, explain and the pictures;
+    # control characters in labels are shown escaped, so each node stays on one line.
+    names = node_names(root, order)
     readers: dict[Value, int] = {}
     for node in order:
         for source in node.inputs:
@@ -93,10 +90,10 @@ def outline(
         if local_derivatives and local is not None:
             edge = f"(∂ {format_number(local, digits)}) "
         if node in tags:
-            lines.append(f"{indent}{edge}{_name(node)}  see #{tags[node]}")
+            lines.append(f"{indent}{edge}{names[node]}  see #{tags[node]}")
             continue
         shown.add(node)
-        description = _describe(node, mode, digits)
+        description = _describe(node, names[node], mode, digits)
         if readers.get(node, 0) > 1:
             tags[node] = len(tags) + 1
             name, _, details = description.partition("  ")
