@@ -8,12 +8,12 @@ the tape (``t7``), so the same node reads the same in the tape, in
 >>> from autograd import Value
 >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
 >>> print(tape(a * b + a))                          # doctest: +NORMALIZE_WHITESPACE
-row  name  op     inputs     data  grad
----  ----  -----  ------  -------  ----
-  1  a     input           2.0000     0
-  2  b     input          -3.0000     0
-  3  t3    mul    a, b    -6.0000     0
-  4  t4    add    t3, a   -4.0000     0
+row  name  op     inputs     data    grad
+---  ----  -----  ------  -------  ------
+  1  a     input           2.0000  0.0000
+  2  b     input          -3.0000  0.0000
+  3  t3    mul    a, b    -6.0000  0.0000
+  4  t4    add    t3, a   -4.0000  0.0000
 """
 
 from dataclasses import dataclass
