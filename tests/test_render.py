@@ -145,3 +145,16 @@ def test_render_refuses_things_that_are_not_graphs():
 @pytest.mark.skipif(os.name == "nt", reason="the executable bit is a POSIX notion")
 def test_the_bundled_renderer_is_executable():
     assert os.access(find_dot(), os.X_OK)
+
+
+def test_in_ci_no_system_graphviz_exists_so_every_picture_came_from_the_pip_install():
+    # CI must prove that rendering needs nothing but `pip install`: no `dot` may be
+    # on this machine, and find_dot() must resolve to the wheel's program.
+    from conftest import IN_CI
+
+    if not IN_CI:
+        pytest.skip("only meaningful on a CI machine, which must not have Graphviz")
+    import shutil
+
+    assert shutil.which("dot") is None, "a system Graphviz is installed; CI cannot prove the pip-only path"
+    assert Path(find_dot()).name.startswith("graphviz-pure")
