@@ -329,6 +329,11 @@ def measure_memory(library, args):
     gc.collect()
     graph_bytes = read() - before
     result = {"nodes": nodes, "graph_bytes": graph_bytes}
+    if use_tracemalloc and library.name == "micrograd":
+        # tracemalloc walks the whole call stack on every allocation, and micrograd's
+        # backward recurses once per node: quadratic, hours at 1,000,000 nodes.
+        result["after_backward"] = "not traced (recursive backward)"
+        return result
     try:
         y.backward()
     except RecursionError:
