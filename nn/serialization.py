@@ -121,7 +121,10 @@ def _count(data, where: str, limit: int) -> int:
 def _finite(data, where: str) -> float:
     if isinstance(data, bool) or not isinstance(data, (int, float)):
         _fail(where, f"expected a finite number, got {type(data).__name__} {_describe(data)}")
-    number = float(data)
+    try:
+        number = float(data)
+    except OverflowError:
+        _fail(where, f"expected a finite number, got an integer of {len(str(data))} digits")
     if not math.isfinite(number):
         _fail(where, f"expected a finite number, got {number!r}")
     return number

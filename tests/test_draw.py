@@ -77,6 +77,17 @@ def test_the_inline_jupyter_picture_needs_no_system_graphviz(example, monkeypatc
     assert draw(example.loss).pipe(format="png").startswith(b"\x89PNG")
 
 
+def test_saving_with_graphviz_render_needs_no_system_graphviz(example, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    graph = draw(example.loss)
+    saved = graph.render("worked", directory=tmp_path, format="png")
+    assert saved == str(tmp_path / "worked.png")
+    assert (tmp_path / "worked.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "worked").read_text(encoding="utf-8") == graph.source
+    graph.render("again", directory=tmp_path, format="svg", cleanup=True)
+    assert (tmp_path / "again.svg").exists() and not (tmp_path / "again").exists()
+
+
 def test_every_value_and_operation_has_its_stable_id(example, order, backward_svg):
     for i, node in enumerate(order):
         assert f"v{i}" in backward_svg

@@ -225,6 +225,11 @@ BROKEN_TEXT = {
     "Infinity weight": (lambda text: text.replace(MARKER, "-Infinity"), "-Infinity is not a number"),
     "overflowing weight": (lambda text: text.replace(MARKER, "1e999"), r"model.layers\[0\].weights\[0\]\[0\]: expected a finite number, got inf"),
     "huge integer": (lambda text: text.replace(MARKER, "9" * 5000), "not readable as a saved model"),
+    # 400 digits parse as an int but overflow a float: refused, never an OverflowError.
+    "integer beyond float": (
+        lambda text: text.replace(MARKER, "9" * 400),
+        r"weights\[0\]\[0\]: expected a finite number, got an integer of 400 digits",
+    ),
     "deep nesting": (lambda text: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
     "duplicate key": (lambda text: text.replace('"version": 1', '"version": 1, "version": 1'), "duplicate key 'version'"),
     "binary junk": (lambda text: b"\x80\x04\x95pickle\x00", "not UTF-8"),

@@ -15,6 +15,7 @@ operation ``e{i}_{j}`` and the edge from the operation to the node ``e{i}_out``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import graphviz
 
@@ -73,6 +74,25 @@ class DrawnGraph(graphviz.Digraph):
             return picture.decode(encoding) if encoding else picture
         return super().pipe(format, renderer, formatter, neato_no_op, quiet,
                             engine=engine, encoding=encoding)
+
+    def render(self, filename=None, directory=None, view=False, cleanup=False, format=None,
+               **options):
+        """Save the picture as graphviz's own ``render`` does, through tracegrad's renderer.
+
+        Writes the DOT source to ``filename`` (default ``self.filename``) and the
+        picture beside it as ``filename.<format>``; returns the picture's path.
+        Options only system Graphviz understands go to graphviz's ``render``.
+        """
+        format = format or self.format
+        if view or options or format not in ("svg", "png", "dot"):
+            return super().render(filename, directory, view, cleanup, format, **options)
+        source_path = Path(directory or self.directory or ".") / (filename or self.filename)
+        source_path.parent.mkdir(parents=True, exist_ok=True)
+        source_path.write_text(self.source, encoding="utf-8")
+        picture_path = render(self, source_path.with_name(f"{source_path.name}.{format}"), format)
+        if cleanup:
+            source_path.unlink()
+        return str(picture_path)
 
 
 class GraphTooLarge(ValueError):
