@@ -500,7 +500,14 @@ def memory_row(kind, tool, tracegrad_result, micrograd_result):
              f"{graph} ({method})")
     ours = bytes_per_node(tracegrad_result, "graph_and_grad_bytes")
     theirs = bytes_per_node(micrograd_result, "graph_and_grad_bytes")
-    ratio = f"{theirs / ours:.1f}x less memory" if ours and theirs else "n/a"
+    ours_graph = bytes_per_node(tracegrad_result, "graph_bytes")
+    theirs_graph = bytes_per_node(micrograd_result, "graph_bytes")
+    if ours and theirs:
+        ratio = f"{theirs / ours:.1f}x less memory"
+    elif ours_graph and theirs_graph:
+        ratio = f"{theirs_graph / ours_graph:.1f}x less memory (graph)"
+    else:
+        ratio = "n/a"
     target = ""
     if kind == "step":
         edges_per_node = tracegrad_result["edges"] / tracegrad_result["nodes"]
@@ -537,6 +544,10 @@ def both(python, measure, micrograd_options=None, **options):
     return tracegrad_result, micrograd_result
 
 
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
 def run_parent(args):
     python = ensure_bench_venv()
     sizes = (
@@ -547,7 +558,6 @@ def run_parent(args):
               "chains": (100_000, 1_000_000), "chain_repeats": 3, "memory_nodes": 1_000_001}
     )
     raised = {"recursion_limit": RAISED_RECURSION_LIMIT}
-    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
 
     log("one training step ...")
     step = both(python, "step", points=sizes["points"], repeats=sizes["step_repeats"])
