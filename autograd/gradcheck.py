@@ -8,6 +8,7 @@ every input agrees.
 
 from dataclasses import dataclass
 
+from autograd.errors import TracegradError, UndefinedOperationError
 from autograd.higher import grad
 from autograd.mode import no_grad
 from autograd.value import Value
@@ -90,11 +91,18 @@ def gradcheck(f, inputs, step=1e-6, atol=1e-6, rtol=1e-4):
     comparisons = []
     base = [p.data for p in points]
     for i, (label, backprop) in enumerate(zip(labels, analytic)):
-        h = step * max(1.0, abs(base[i]))
+        # A step relative to the input keeps x ± h inside domains like x > 0 near 0.
+        h = step * abs(base[i]) if base[i] != 0.0 else step
         up, down = list(base), list(base)
         up[i] += h
         down[i] -= h
-        numeric = (evaluate(up) - evaluate(down)) / (2.0 * h)
+        try:
+            numeric = (evaluate(up) - evaluate(down)) / (2.0 * h)
+        except TracegradError as error:
+            raise UndefinedOperationError(
+                f"gradcheck: f is not defined at {label} ± {h:g} "
+                f"({label} = {base[i]!r}), so central differences cannot be taken there: {error}"
+            ) from None
         error = abs(backprop - numeric)
         ok = error <= atol + rtol * abs(numeric)
         comparisons.append(GradientComparison(label, backprop, numeric, error, ok))

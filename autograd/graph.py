@@ -4,6 +4,9 @@ Every walk here uses an explicit stack, never recursion, so a chain of a million
 operations is as easy as a chain of three.
 """
 
+import math
+import numbers
+
 from autograd.errors import NumericOverflowError
 
 
@@ -52,7 +55,7 @@ def start_backward(root, gradient):
     Leaves keep what they hold, so gradients accumulate across calls as in
     PyTorch; everything in between is recomputed fresh.
     """
-    gradient = float(gradient)
+    gradient = _seed(gradient, root)
     order = consumers_first(root)
     for node in order:
         if node._edges:
@@ -61,15 +64,36 @@ def start_backward(root, gradient):
     return order
 
 
+def _seed(gradient, root):
+    # A string or NaN seed would only surface later as a puzzling gradient.
+    if isinstance(gradient, bool) or not isinstance(gradient, numbers.Real):
+        raise TypeError(
+            f"backward: the seed gradient must be a number, got {type(gradient).__name__} "
+            f"{gradient!r} (the root is {describe_node(root)})"
+        )
+    gradient = float(gradient)
+    if not math.isfinite(gradient):
+        raise ValueError(
+            f"backward: the seed gradient must be finite, got {gradient!r} "
+            f"(the root is {describe_node(root)})"
+        )
+    return gradient
+
+
+def describe_node(node):
+    """``node 'h1' (made by sigmoid, ...)`` or ``an unlabelled node (made by mul, ...)``."""
+    made_by = f"made by {node.op.name}" if node.op is not None else "a leaf"
+    name = f"node {node.label!r}" if node.label is not None else "an unlabelled node"
+    return f"{name} ({made_by}, data = {node.data!r})"
+
+
 def check_finite_gradient(node):
     """Raise if a finite node received an infinite or NaN gradient."""
     upstream = node.grad
     if upstream - upstream != 0.0 and node.data - node.data == 0.0:
-        made_by = f"made by {node.op.name}" if node.op is not None else "a leaf"
         raise NumericOverflowError(
-            f"backward: the gradient reaching node {node.label!r} ({made_by}, "
-            f"data = {node.data!r}) is {upstream!r}; a product of local derivatives "
-            f"overflowed or met a NaN input"
+            f"backward: the gradient reaching {describe_node(node)} is {upstream!r}; "
+            f"a product of local derivatives overflowed or met a NaN input"
         )
 
 

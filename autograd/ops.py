@@ -371,12 +371,22 @@ def relu(x):
     return _apply(RELU, _value(x, "relu"))
 
 
+def _parameter(number, name, op_name, x):
+    # A NaN slope would otherwise surface as a puzzling "overflow" of the result.
+    if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
+        raise ValueError(
+            f"{op_name}: {name} must be a finite number, got {number!r}; "
+            f"input {_describe([_value(x, op_name)])}"
+        )
+    return float(number)
+
+
 def leaky_relu(x, slope=0.1):
-    return _apply(leaky_relu_op(float(slope)), _value(x, "leaky_relu"))
+    return _apply(leaky_relu_op(_parameter(slope, "slope", "leaky_relu", x)), _value(x, "leaky_relu"))
 
 
 def elu(x, alpha=1.0):
-    return _apply(elu_op(float(alpha)), _value(x, "elu"))
+    return _apply(elu_op(_parameter(alpha, "alpha", "elu", x)), _value(x, "elu"))
 
 
 def sum_values(values):

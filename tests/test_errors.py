@@ -94,3 +94,22 @@ def test_empty_sum_and_mismatched_dot_are_errors():
         autograd.sum_values([])
     with pytest.raises(ValueError, match="dot: 2 weights but 1 inputs"):
         autograd.dot([Value(1.0), Value(2.0)], [Value(3.0)])
+
+
+def test_an_unlabelled_node_with_an_overflowing_gradient_is_described_by_its_operation():
+    a, b = Value(1e300), Value(1e-300)
+    product = a * b
+    with pytest.raises(NumericOverflowError, match="an unlabelled node \\(a leaf, data = 1e-300\\)"):
+        (product * a).backward()
+
+
+@pytest.mark.parametrize("seed, error", [("1", TypeError), (math.nan, ValueError), (math.inf, ValueError)])
+def test_backward_refuses_a_seed_that_is_not_a_finite_number(seed, error):
+    with pytest.raises(error, match="backward: the seed gradient.*node 'w'"):
+        Value(1.0, label="w").backward(seed)
+
+
+@pytest.mark.parametrize("call", [lambda x: x.leaky_relu(math.nan), lambda x: x.elu(math.inf)])
+def test_activation_parameters_must_be_finite_numbers(call):
+    with pytest.raises(ValueError, match="must be a finite number.*'z'"):
+        call(Value(1.0, label="z"))

@@ -1,6 +1,8 @@
 """``autograd.gradcheck`` compares backprop with central differences and names mismatches."""
 
-from autograd import Value, gradcheck
+import pytest
+
+from autograd import UndefinedOperationError, Value, gradcheck
 
 
 def test_agreeing_gradients_pass_and_print_as_a_table():
@@ -30,3 +32,12 @@ def test_the_result_shows_as_its_table_at_a_prompt():
     result = gradcheck(lambda x: x * x, [Value(2.0, label="x")])
     assert repr(result) == str(result)
     assert repr(result).splitlines()[0].split() == ["input", "backprop", "central", "diff", "abs", "error", "verdict"]
+
+
+def test_inputs_near_a_domain_edge_are_differenced_inside_the_domain():
+    assert gradcheck(lambda x: x.log(), [Value(1e-7, label="x")])
+
+
+def test_a_function_undefined_beside_the_input_is_a_clear_error():
+    with pytest.raises(UndefinedOperationError, match="gradcheck: f is not defined at x"):
+        gradcheck(lambda x: (x - 1.0).sqrt(), [Value(1.0 + 1e-9, label="x")])
