@@ -243,3 +243,18 @@ def test_the_example_builders_are_not_changed_by_the_command(capsys):
     before = [p.data for p in worked_example().model.parameters()]
     run(capsys, "worked-example", "--json")
     assert [p.data for p in worked_example().model.parameters()] == before
+
+
+def test_a_closed_pipe_ends_quietly_without_a_traceback():
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "visualize.cli", "worked-example"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    _, errors = process.communicate(timeout=60)
+    assert b"Traceback" not in errors and b"BrokenPipeError" not in errors

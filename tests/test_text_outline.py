@@ -120,3 +120,10 @@ def test_bad_options_are_refused(bad, error):
 def test_the_root_must_be_a_value():
     with pytest.raises(TypeError, match="Value"):
         outline([Value(1.0)])
+
+
+def test_a_shared_node_whose_label_has_double_spaces_keeps_its_label_whole():
+    a = Value(2.0, label="my  node")
+    b = a * a
+    b.label = "b"
+    assert outline(b).splitlines()[1].endswith("my  node [#1]  [leaf]  data 2.0000  grad 0.0000")

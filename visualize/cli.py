@@ -15,6 +15,7 @@ Exit codes: 0 done, 1 the work failed (a picture could not be written...),
 import argparse
 import json
 import math
+import os
 import pathlib
 import sys
 
@@ -651,6 +652,10 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"tracegrad {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (``| head``) has gone: stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return FAILURE
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ElementTree
 
 import autograd
 
+from visualize.explain import explain
 from visualize.tables import format_number, node_names
 
 # Above this many nodes the chain-rule explanations would make the page huge.
@@ -156,12 +157,8 @@ def backward_panel(step, names, root_name, digits):
 
 
 def _explanations(root, order, names, digits):
-    """Per node: its chain-rule explanation, or (big graphs, no ``explain``) the edges it feeds."""
-    try:
-        from visualize.explain import explain
-    except ImportError:
-        explain = None
-    if explain is not None and len(order) <= EXPLAIN_LIMIT:
+    """Per node: its chain-rule explanation, or (big graphs) the edges it feeds."""
+    if len(order) <= EXPLAIN_LIMIT:
         return [str(explain(root, node, digits=digits)) for node in order]
     root_name = names[root]
     received = {node: [] for node in order}

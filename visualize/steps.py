@@ -21,6 +21,8 @@ The whole pass prints as one long table (``print(steps(root))``); it is
 produced line by line (``lines()``), so a 100,000-node graph streams through.
 """
 
+import itertools
+
 from autograd import backward_steps, topological_order, zero_grad
 
 from visualize.tables import (
@@ -100,7 +102,8 @@ class Step:
 class Steps:
     """The backward pass of ``root`` as an iterator of ``Step`` s (one pass, like a generator).
 
-    ``print()`` runs the steps not taken yet and prints them as one table.
+    ``print()`` runs the steps not taken yet and prints every step, taken before
+    or just now, as one table; printing again shows the same table.
     """
 
     def __init__(self, root, gradient=1.0, accumulate=False, digits=4):
@@ -112,25 +115,30 @@ class Steps:
             # Running totals should show this pass only, not what an earlier backward left in the leaves.
             zero_grad(root)
         self._pending = backward_steps(root, gradient)
-        self.taken = 0
+        # Kept so that showing the table (twice, or after next()) never loses a step.
+        self.done = []
+
+    @property
+    def taken(self):
+        return len(self.done)
 
     def __iter__(self):
         return self
 
     def __next__(self):
         step = Step(next(self._pending), self.names, self.root, self.digits)
-        self.taken += 1
+        self.done.append(step)
         return step
 
     def lines(self):
-        """The remaining steps as lines of one table, produced as the pass runs."""
+        """Every step as lines of one table; the steps not yet taken run as it is produced."""
         top = grouped(self.names[self.root])
         header = ("step", "node", f"d{top}/dnode", "input", "local", "upstream",
                   "contribution", "running total")
         widths = (4, NAME_WIDTH, 10, NAME_WIDTH, 10, 10, 12, 13)
         yield _fixed_row(header, widths)
         yield "  ".join("-" * width for width in widths)
-        for step in self:
+        for step in itertools.chain(list(self.done), self):
             first = (str(step.index), shorten(step.name(step.node), NAME_WIDTH),
                      format_number(step.gradient, self.digits))
             if not step.contributions:

@@ -93,11 +93,11 @@ def outline(
             lines.append(f"{indent}{edge}{names[node]}  see #{tags[node]}")
             continue
         shown.add(node)
-        description = _describe(node, names[node], mode, digits)
+        name = names[node]
         if readers.get(node, 0) > 1:
             tags[node] = len(tags) + 1
-            name, _, details = description.partition("  ")
-            description = f"{name} [#{tags[node]}]  {details}"
+            name = f"{name} [#{tags[node]}]"
+        description = _describe(node, name, mode, digits)
         lines.append(f"{indent}{edge}{description}")
         # Pushed in reverse so that input 1 is printed first.
         for source, derivative in reversed(node.edges):
