@@ -254,7 +254,7 @@ def test_a_closed_pipe_ends_quietly_without_a_traceback():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    process.stdout.readline()
-    process.stdout.close()  # as `| head -1` does
+    process.stdout.close()  # the reader is gone before the first line, as with `| head -0`
     _, errors = process.communicate(timeout=60)
+    assert process.returncode == 1
     assert b"Traceback" not in errors and b"BrokenPipeError" not in errors
