@@ -126,9 +126,13 @@ def draw(
             example the worked example's "Inputs X", "Weights V", ... blocks.
         model: an ``nn`` module; its layers become clusters holding their
             parameters, the operations that read them and the activations applied
-            to those. ``groups`` wins where both claim a node.
+            to those. ``groups`` wins where both claim a node. (A ``Value`` does
+            not know the module that made it, so layer clusters need ``model``.)
         highlight: a node (or nodes), e.g. ``w11``: the paths from it to the root
-            are drawn thick and orange, everything else is muted.
+            are drawn thick and orange, everything else is muted. Only paths that
+            carry gradient count: an edge whose local derivative is exactly 0 (the
+            y2·ln p2 term of a one-hot loss, an inactive relu) is left muted, so
+            w11's path is the slides' single one.
         max_nodes: stop with ``GraphTooLarge`` (a message saying what to do) when
             the graph has more nodes; ``None`` draws any size. Past 1,000 nodes
             the layout is a plain grid of columns computed here (Graphviz's own
