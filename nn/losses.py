@@ -13,11 +13,11 @@ leaves. A target given as a ``Value`` stays in the graph, so a picture shows
 the labels too. Each loss accepts ``label=`` to name its result node.
 """
 
-import math
 from collections.abc import Sequence
 
 import autograd
 from autograd import Value
+from nn.checks import finite_number
 
 
 def _as_list(values, name: str, loss: str) -> list:
@@ -34,11 +34,7 @@ def _number(target, loss: str, where: str) -> float | Value:
     """A target as a Value (kept in the graph) or a checked finite float."""
     if isinstance(target, Value):
         return target
-    if isinstance(target, bool) or not isinstance(target, (int, float)):
-        raise TypeError(f"{loss}: {where} must be a number or Value, got {target!r}")
-    if not math.isfinite(target):
-        raise ValueError(f"{loss}: {where} must be finite, got {target!r}")
-    return float(target)
+    return finite_number(target, f"{loss}: {where}")
 
 
 def _paired(predictions, targets, loss: str) -> tuple[list, list]:

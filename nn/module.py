@@ -12,13 +12,13 @@ parameter's label is its letter and 1-based subscripts: ``v11`` .. ``v32``,
 ``w11`` .. ``w23``, biases ``b1`` .. ``bn`` (``w3_12`` once an index reaches 10).
 """
 
-import math
 import random
 from collections.abc import Sequence
 
 from autograd import Value, dot
 
 from nn.activations import ELEMENTWISE, apply_activation, check_activation
+from nn.checks import finite_number
 from nn.init import as_rng, default_initialiser, initial_weights
 
 
@@ -94,14 +94,7 @@ class Module:
 
 
 def _finite_number(number, where: str) -> float:
-    if isinstance(number, Value):
-        number = number.data
-    if isinstance(number, bool) or not isinstance(number, (int, float)):
-        raise TypeError(f"{where}: expected a number, got {type(number).__name__} {number!r}")
-    number = float(number)
-    if not math.isfinite(number):
-        raise ValueError(f"{where}: expected a finite number, got {number!r}")
-    return number
+    return finite_number(number.data if isinstance(number, Value) else number, where)
 
 
 def _input_list(inputs, expected: int, where: str) -> list:

@@ -20,6 +20,8 @@ Rows are lists of numbers, one list per example (like ``Dataset.inputs``).
 import math
 import numbers
 
+from nn.checks import finite_number
+
 __all__ = ["MinMaxScaler", "NotFittedError", "Scaler", "StandardScaler"]
 
 
@@ -166,9 +168,4 @@ class MinMaxScaler(Scaler):
 
 def _finite(x, where, row, column):
     at = f"row {row}, feature {column}" if row is not None else f"entry {column}"
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where}: {at} must be a number, got {type(x).__name__} {x!r}")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"{where}: {at} is {x!r}; scaling needs finite numbers")
-    return x
+    return finite_number(x, f"{where}: {at}")

@@ -55,7 +55,7 @@ def test_mse_errors_are_clear():
         mse([1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="form"):
         mse([1.0], [1.0], form="sum")
-    with pytest.raises(ValueError, match="target 1 must be finite"):
+    with pytest.raises(ValueError, match="target 1: expected a finite number, got nan"):
         mse([1.0], [float("nan")])
 
 

@@ -99,10 +99,10 @@ def test_shape_mismatches_name_the_row():
 @pytest.mark.parametrize("rows, error, message", [
     ([], ValueError, "StandardScaler.fit: got no rows"),
     ([[]], ValueError, "row 0 has no features"),
-    ([[1.0], [math.nan]], ValueError, "row 1, feature 0 is nan"),
-    ([[1.0, math.inf]], ValueError, "row 0, feature 1 is inf"),
-    ([[1.0, "2"]], TypeError, "row 0, feature 1 must be a number"),
-    ([[True]], TypeError, "must be a number, got bool"),
+    ([[1.0], [math.nan]], ValueError, "row 1, feature 0: expected a finite number, got nan"),
+    ([[1.0, math.inf]], ValueError, "row 0, feature 1: expected a finite number, got inf"),
+    ([[1.0, "2"]], TypeError, "row 0, feature 1: expected a number, got str"),
+    ([[True]], TypeError, "expected a number, got bool"),
     ([1.0, 2.0], TypeError, "row 0 must be a list of numbers"),
     ("abc", TypeError, "expected a list of rows"),
 ])
