@@ -10,33 +10,64 @@ import numbers
 from autograd.errors import NumericOverflowError
 
 
+def operations_and_leaves(root):
+    """``(operations, leaves)`` reachable from ``root``: operations root first, each
+    before all of its inputs; leaves in no particular order.
+
+    An operation is listed only once every node that reads it has been listed,
+    so by the time backward reaches it its gradient is complete (Kahn's
+    algorithm on the reversed graph; an input used twice, as in ``x*x``, counts
+    twice). Leaves pass no gradient on, so they need no place in that
+    bookkeeping, which makes backward much cheaper: most edges of a network lead
+    to weights and inputs.
+    """
+    pending = {root: 0}  # operation -> edges that read it and are not yet listed
+    leaves = {} if root._edges else {root: None}  # an ordered set
+    stack = [root]
+    while stack:
+        for source in stack.pop()._edges[::2]:
+            if not source._edges:
+                leaves[source] = None
+            elif source in pending:
+                pending[source] += 1
+            else:
+                pending[source] = 1
+                stack.append(source)
+    operations = []
+    ready = [root] if root._edges else []
+    while ready:
+        node = ready.pop()
+        operations.append(node)
+        for source in node._edges[::2]:
+            if source._edges:
+                left = pending[source] - 1
+                pending[source] = left
+                if left == 0:
+                    ready.append(source)
+    return operations, leaves
+
+
 def consumers_first(root):
     """Every node reachable from ``root``, each before all of its inputs (``root`` first).
 
-    A node is listed only once every node that reads it has been listed, so by
-    the time backward reaches it its gradient is complete (Kahn's algorithm on
-    the reversed graph; an input used twice, as in ``x*x``, counts twice).
+    Operations come first, then the leaves, latest first use first, so that the
+    reverse (``topological_order``) starts with the leaves in the order the
+    forward pass first reads them.
     """
-    pending = {root: 0}
-    stack = [root]
-    while stack:
-        for node in stack.pop()._edges[::2]:
-            if node in pending:
-                pending[node] += 1
-            else:
-                pending[node] = 1
-                stack.append(node)
-    order = []
-    ready = [root]
-    while ready:
-        node = ready.pop()
-        order.append(node)
+    operations, _ = operations_and_leaves(root)
+    return with_leaves(operations, root)
+
+
+def with_leaves(operations, root):
+    """``operations`` (consumers first) followed by their leaves, latest first use first."""
+    if not operations:
+        return [root]
+    first_use = {}
+    for node in reversed(operations):
         for source in node._edges[::2]:
-            left = pending[source] - 1
-            pending[source] = left
-            if left == 0:
-                ready.append(source)
-    return order
+            if not source._edges:
+                first_use[source] = None
+    return operations + list(reversed(first_use))
 
 
 def topological_order(root):
@@ -50,18 +81,17 @@ def topological_order(root):
 
 
 def start_backward(root, gradient):
-    """Reset every non-leaf gradient, seed ``root`` and return the order to visit.
+    """Reset every operation's gradient, seed ``root``; return ``operations_and_leaves(root)``.
 
     Leaves keep what they hold, so gradients accumulate across calls as in
     PyTorch; everything in between is recomputed fresh.
     """
     gradient = _seed(gradient, root)
-    order = consumers_first(root)
-    for node in order:
-        if node._edges:
-            node.grad = 0.0
+    operations, leaves = operations_and_leaves(root)
+    for node in operations:
+        node.grad = 0.0
     root.grad += gradient
-    return order
+    return operations, leaves
 
 
 def _seed(gradient, root):
@@ -99,15 +129,17 @@ def check_finite_gradient(node):
 
 def backward(root, gradient=1.0):
     """Chain rule over the whole graph: ``input.grad += local * upstream`` on every edge."""
-    for node in start_backward(root, gradient):
+    operations, leaves = start_backward(root, gradient)
+    for node in operations:
         upstream = node.grad
         if upstream - upstream != 0.0:
             check_finite_gradient(node)
-        edges = node._edges
-        if edges:
-            pairs = iter(edges)
-            for source, local in zip(pairs, pairs):
-                source.grad += local * upstream
+        pairs = iter(node._edges)
+        for source, local in zip(pairs, pairs):
+            source.grad += local * upstream
+    for leaf in leaves:
+        if leaf.grad - leaf.grad != 0.0:
+            check_finite_gradient(leaf)
 
 
 def zero_grad(root):

@@ -265,7 +265,14 @@ def _all_finite(numbers):
 
 def _apply(op, *inputs):
     """Run ``op`` on the ``Value`` nodes ``inputs`` and return the recorded result."""
-    datas = [node.data for node in inputs]
+    arity = len(inputs)
+    # Most operations take one or two inputs: a tuple display is cheaper than a loop.
+    if arity == 2:
+        datas = (inputs[0].data, inputs[1].data)
+    elif arity == 1:
+        datas = (inputs[0].data,)
+    else:
+        datas = [node.data for node in inputs]
     try:
         out = op.forward(*datas)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
@@ -285,13 +292,17 @@ def _apply(op, *inputs):
         local = op.local(out, *datas)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _fail(op, inputs, error, "derivative") from None
-    if not _all_finite(local) and _all_finite(datas):
+    # One C-level sum is finite whenever every local is (an overflowing sum is re-checked).
+    total = sum(local)
+    if total - total != 0.0 and not _all_finite(local) and _all_finite(datas):
         raise _fail(op, inputs, OverflowError(), "derivative")
     node.op = op
-    if len(inputs) == 1:
+    if arity == 2:
+        node._edges = (inputs[0], local[0], inputs[1], local[1])
+    elif arity == 1:
         node._edges = (inputs[0], local[0])
     else:
-        edges = [None] * (2 * len(inputs))
+        edges = [None] * (2 * arity)
         edges[::2] = inputs
         edges[1::2] = local
         node._edges = tuple(edges)

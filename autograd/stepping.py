@@ -7,7 +7,7 @@ generator is exhausted every gradient holds what ``root.backward()`` would give.
 
 from dataclasses import dataclass
 
-from autograd.graph import check_finite_gradient, start_backward
+from autograd.graph import check_finite_gradient, start_backward, with_leaves
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class BackwardStep:
 
 def backward_steps(root, gradient=1.0):
     """Yield one ``BackwardStep`` per node, root first, while doing the backward pass."""
-    for index, node in enumerate(start_backward(root, gradient)):
+    operations, _ = start_backward(root, gradient)
+    for index, node in enumerate(with_leaves(operations, root)):
         upstream = node.grad
         if upstream - upstream != 0.0:
             check_finite_gradient(node)
