@@ -12,39 +12,34 @@ from autograd.errors import NumericOverflowError
 
 def operations_and_leaves(root):
     """``(operations, leaves)`` reachable from ``root``: operations root first, each
-    before all of its inputs; leaves in no particular order.
+    before all of its inputs; leaves in no particular order, perhaps repeated.
 
-    An operation is listed only once every node that reads it has been listed,
-    so by the time backward reaches it its gradient is complete (Kahn's
-    algorithm on the reversed graph; an input used twice, as in ``x*x``, counts
-    twice). Leaves pass no gradient on, so they need no place in that
-    bookkeeping, which makes backward much cheaper: most edges of a network lead
-    to weights and inputs.
+    A depth-first walk with an explicit stack lists an operation once all of its
+    inputs are finished; reversed, that puts every operation before its inputs,
+    so by the time backward reaches a node its gradient is complete. Leaves pass
+    no gradient on, so they take no part in the ordering, which keeps backward
+    cheap: most edges of a network lead to weights and inputs.
     """
-    pending = {root: 0}  # operation -> edges that read it and are not yet listed
-    leaves = {} if root._edges else {root: None}  # an ordered set
-    stack = [root]
+    if not root._edges:
+        return [], [root]
+    finished = []
+    leaves = []
+    seen = {root}
+    stack = [(root, iter(root._edges[::2]))]
     while stack:
-        for source in stack.pop()._edges[::2]:
+        node, sources = stack[-1]
+        for source in sources:
             if not source._edges:
-                leaves[source] = None
-            elif source in pending:
-                pending[source] += 1
-            else:
-                pending[source] = 1
-                stack.append(source)
-    operations = []
-    ready = [root] if root._edges else []
-    while ready:
-        node = ready.pop()
-        operations.append(node)
-        for source in node._edges[::2]:
-            if source._edges:
-                left = pending[source] - 1
-                pending[source] = left
-                if left == 0:
-                    ready.append(source)
-    return operations, leaves
+                leaves.append(source)
+            elif source not in seen:
+                seen.add(source)
+                stack.append((source, iter(source._edges[::2])))
+                break
+        else:
+            stack.pop()
+            finished.append(node)
+    finished.reverse()
+    return finished, leaves
 
 
 def consumers_first(root):
@@ -137,7 +132,7 @@ def backward(root, gradient=1.0):
         pairs = iter(node._edges)
         for source, local in zip(pairs, pairs):
             source.grad += local * upstream
-    for leaf in leaves:
+    for leaf in leaves:  # a leaf read twice is listed twice: checking it again is harmless
         if leaf.grad - leaf.grad != 0.0:
             check_finite_gradient(leaf)
 

@@ -53,7 +53,7 @@ def _graph_of_gradients(output):
                 continue
             upstream = grads[node]
             sources = node.inputs
-            for source, local in zip(sources, node.op.local(node, *sources)):
+            for source, local in zip(sources, node.op.local_derivatives(node, sources)):
                 # Constant 0 and 1 factors would only add dead or trivial nodes.
                 if type(local) is float and local in (0.0, 1.0):
                     if local == 0.0:

@@ -9,7 +9,9 @@ Vocabulary used throughout tracegrad:
 
 Every operation is one ``Op`` entry holding two small functions:
 
-* ``forward(*inputs) -> out`` on plain floats. When the answer does not exist it
+* ``forward(*inputs) -> out`` on plain floats (an operation of many inputs,
+  ``variadic``, takes them as one sequence: ``forward(inputs)``, ``local(out,
+  inputs)``, so a 100,000-wide sum is not a 100,000-argument call). When the answer does not exist it
   raises ``ValueError`` / ``ZeroDivisionError`` / ``OverflowError`` with a
   reason; ``_apply`` turns that into tracegrad's own error naming the operation
   and the operands' labels.
@@ -37,13 +39,18 @@ from autograd.value import Value
 class Op:
     """One operation: its name, how pictures show it, its forward rule and its local derivatives."""
 
-    __slots__ = ("name", "symbol", "forward", "local")
+    __slots__ = ("name", "symbol", "forward", "local", "variadic")
 
-    def __init__(self, name, symbol, forward, local):
+    def __init__(self, name, symbol, forward, local, variadic=False):
         self.name = name
         self.symbol = symbol
         self.forward = forward
         self.local = local
+        self.variadic = variadic
+
+    def local_derivatives(self, out, inputs):
+        """The local rule applied to ``out`` and the sequence ``inputs`` (floats or Values)."""
+        return self.local(out, inputs) if self.variadic else self.local(out, *inputs)
 
     def __repr__(self):
         return f"Op({self.name!r})"
@@ -102,23 +109,23 @@ def _power_of_values(x, y):
     return x**y
 
 
-def _logsumexp(*z):
+def _logsumexp(z):
     # Shift by the largest logit so that exp never overflows (stable for +-1000).
     shift = max(z)
     return shift + math.log(math.fsum(math.exp(zj - shift) for zj in z))
 
 
-def _dot(*operands):
+def _dot(operands):
     # operands = w1..wn, x1..xn, and a bias when their count is odd.
     n = len(operands) // 2
-    total = math.fsum(map(_times, operands[:n], operands[n : 2 * n]))
+    total = sum(map(_times, operands[:n], operands[n : 2 * n]))
     return total + operands[-1] if len(operands) % 2 else total
 
 
-def _dot_local(out, *operands):
+def _dot_local(out, operands):
     n = len(operands) // 2
     weights, inputs = operands[:n], operands[n : 2 * n]
-    return inputs + weights + ((1.0,) if len(operands) % 2 else ())
+    return inputs + weights + ([1.0] if len(operands) % 2 else [])
 
 
 # ----- the table ---------------------------------------------------------------------------
@@ -140,13 +147,14 @@ SQRT = Op("sqrt", "√", _square_root, lambda out, x: (0.5 / out,))
 TANH = Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,))
 SIGMOID = Op("sigmoid", "σ", _stable_sigmoid, lambda out, x: (out * (1.0 - out),))
 RELU = Op("relu", "relu", _relu, lambda out, x: (1.0 if x > 0.0 else 0.0,))
-SUM = Op("sum", "Σ", lambda *x: math.fsum(x), lambda out, *x: (1.0,) * len(x))
-DOT = Op("dot", "·", _dot, _dot_local)
+SUM = Op("sum", "Σ", math.fsum, lambda out, x: (1.0,) * len(x), variadic=True)
+DOT = Op("dot", "·", _dot, _dot_local, variadic=True)
 LOGSUMEXP = Op(
     "logsumexp",
     "logsumexp",
     _logsumexp,
-    lambda out, *z: tuple(_exp(zj - out) for zj in z),
+    lambda out, z: tuple(_exp(zj - out) for zj in z),
+    variadic=True,
 )
 
 
@@ -198,34 +206,34 @@ def elu_op(alpha):
 def softmax_op(k):
     """p_k = exp(z_k) / Σ_j exp(z_j), one node reading every z; local p_k(δ_kj − p_j)."""
 
-    def forward(*z):
-        return math.exp(z[k] - _logsumexp(*z))
+    def forward(z):
+        return math.exp(z[k] - _logsumexp(z))
 
-    def local(out, *z):
+    def local(out, z):
         if isinstance(z[0], Value):
             p = softmax(z)
         else:
-            shift = _logsumexp(*z)
+            shift = _logsumexp(z)
             p = [math.exp(zj - shift) for zj in z]
         return tuple(out * ((1.0 if j == k else 0.0) - pj) for j, pj in enumerate(p))
 
-    return Op("softmax", f"softmax[{k + 1}]", forward, local)
+    return Op("softmax", f"softmax[{k + 1}]", forward, local, variadic=True)
 
 
 @lru_cache(maxsize=None)
 def log_softmax_op(k):
     """log p_k = z_k − logsumexp(z); local δ_kj − p_j."""
 
-    def forward(*z):
-        return z[k] - _logsumexp(*z)
+    def forward(z):
+        return z[k] - _logsumexp(z)
 
-    def local(out, *z):
+    def local(out, z):
         # p_j = exp(z_j − logsumexp) and logsumexp = z_k − out.
         return tuple(
             (1.0 if j == k else 0.0) - _exp(zj - (z[k] - out)) for j, zj in enumerate(z)
         )
 
-    return Op("log_softmax", f"log_softmax[{k + 1}]", forward, local)
+    return Op("log_softmax", f"log_softmax[{k + 1}]", forward, local, variadic=True)
 
 
 # ----- recording a node ------------------------------------------------------------------
@@ -264,17 +272,21 @@ def _all_finite(numbers):
 
 
 def _apply(op, *inputs):
-    """Run ``op`` on the ``Value`` nodes ``inputs`` and return the recorded result."""
-    arity = len(inputs)
-    # Most operations take one or two inputs: a tuple display is cheaper than a loop.
-    if arity == 2:
-        datas = (inputs[0].data, inputs[1].data)
-    elif arity == 1:
-        datas = (inputs[0].data,)
-    else:
-        datas = [node.data for node in inputs]
+    """Run the one- or two-input ``op`` on ``Value`` nodes and return the recorded result."""
+    if len(inputs) == 2:
+        return _record(op, inputs, (inputs[0].data, inputs[1].data))
+    return _record(op, inputs, (inputs[0].data,))
+
+
+def _apply_many(op, inputs):
+    """Run the variadic ``op`` on the list of ``Value`` nodes ``inputs``."""
+    return _record(op, inputs, [node.data for node in inputs])
+
+
+def _record(op, inputs, datas):
+    variadic = op.variadic
     try:
-        out = op.forward(*datas)
+        out = op.forward(datas) if variadic else op.forward(*datas)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _fail(op, inputs, error, "forward") from None
     # out - out is nan exactly when out is inf or nan: cheaper than isfinite here.
@@ -289,7 +301,7 @@ def _apply(op, *inputs):
     if not _recording[0]:
         return node
     try:
-        local = op.local(out, *datas)
+        local = op.local(out, datas) if variadic else op.local(out, *datas)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _fail(op, inputs, error, "derivative") from None
     # One C-level sum is finite whenever every local is (an overflowing sum is re-checked).
@@ -297,6 +309,7 @@ def _apply(op, *inputs):
     if total - total != 0.0 and not _all_finite(local) and _all_finite(datas):
         raise _fail(op, inputs, OverflowError(), "derivative")
     node.op = op
+    arity = len(inputs)
     if arity == 2:
         node._edges = (inputs[0], local[0], inputs[1], local[1])
     elif arity == 1:
@@ -402,7 +415,7 @@ def elu(x, alpha=1.0):
 
 def sum_values(values):
     """x1 + x2 + ... + xn as a single node with n inputs (local derivative 1 each)."""
-    return _apply(SUM, *_values(values, "sum"))
+    return _apply_many(SUM, _values(values, "sum"))
 
 
 def dot(weights, inputs, bias=None):
@@ -416,21 +429,21 @@ def dot(weights, inputs, bias=None):
     operands = weights + inputs
     if bias is not None:
         operands.append(_value(bias, "dot"))
-    return _apply(DOT, *operands)
+    return _apply_many(DOT, operands)
 
 
 def softmax(values):
     """Probabilities p_1..p_n; each p_k is one node whose inputs are all the z's."""
     z = _values(values, "softmax")
-    return [_apply(softmax_op(k), *z) for k in range(len(z))]
+    return [_apply_many(softmax_op(k), z) for k in range(len(z))]
 
 
 def log_softmax(values):
     """log p_k = z_k − logsumexp(z) for every k, stable for logits of ±1000."""
     z = _values(values, "log_softmax")
-    return [_apply(log_softmax_op(k), *z) for k in range(len(z))]
+    return [_apply_many(log_softmax_op(k), z) for k in range(len(z))]
 
 
 def logsumexp(values):
     """log Σ exp(z_j) as one node, stable for logits of ±1000."""
-    return _apply(LOGSUMEXP, *_values(values, "logsumexp"))
+    return _apply_many(LOGSUMEXP, _values(values, "logsumexp"))
