@@ -32,9 +32,9 @@ build nodes, so a training step adds nothing to the next step's graph.
 """
 
 import math
-import numbers
 
 from autograd import Value
+from nn.checks import finite_number
 
 __all__ = ["AdaGrad", "Adam", "AdamW", "Optimizer", "RMSProp", "SGD"]
 
@@ -108,14 +108,7 @@ class Optimizer:
 
     def _hyper(self, name, value, minimum=None, below=None, at_most=None):
         """Check one hyper-parameter and return it as a float, or raise naming it."""
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(
-                f"{self._name}: {name} must be a real number, got "
-                f"{type(value).__name__} {value!r}"
-            )
-        value = float(value)
-        if not math.isfinite(value):
-            raise ValueError(f"{self._name}: {name} must be finite, got {value!r}")
+        value = finite_number(value, f"{self._name}: {name}")
         if minimum is not None and value < minimum:
             raise ValueError(f"{self._name}: {name} must be >= {minimum:g}, got {value!r}")
         if below is not None and value >= below:
