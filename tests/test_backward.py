@@ -156,3 +156,14 @@ def test_overflowing_gradient_is_an_error_naming_the_node():
     out = (a * b) * a  # the forward pass is finite, 1e300; d out / d b = a² is not
     with pytest.raises(NumericOverflowError, match="'b'"):
         out.backward()
+
+
+def test_a_leaf_steps_right_after_the_last_operation_that_reads_it():
+    x, w, b = Value(0.5, label="x"), Value(-2.0, label="w"), Value(0.1, label="b")
+    z = w * x
+    z.label = "z"
+    out = (z + b).tanh()
+    out.label = "out"
+    names = [step.node.label for step in autograd.backward_steps(out)]
+    # b is final once z + b has passed its share; w and x once z has.
+    assert names == ["out", None, "b", "z", "w", "x"]
