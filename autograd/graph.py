@@ -50,11 +50,6 @@ def consumers_first(root):
     forward pass first reads them.
     """
     operations, _ = operations_and_leaves(root)
-    return with_leaves(operations, root)
-
-
-def with_leaves(operations, root):
-    """``operations`` (consumers first) followed by their leaves, latest first use first."""
     if not operations:
         return [root]
     first_use = {}

@@ -80,12 +80,7 @@ def binary_cross_entropy(probability, target, label: str | None = None) -> Value
     target = _number(target, loss, "target")
     _check_probability_target(target, loss)
     probability = probability if isinstance(probability, Value) else Value(_number(probability, loss, "probability"))
-    terms = []
-    if isinstance(target, Value) or target != 0.0:
-        terms.append(target * probability.log())
-    if isinstance(target, Value) or target != 1.0:
-        terms.append((1.0 - target) * (1.0 - probability).log())
-    total = terms[0] if len(terms) == 1 else terms[0] + terms[1]
+    total = _two_class(target, probability.log, lambda: (1.0 - probability).log())
     return _labelled(-total, label)
 
 
@@ -100,13 +95,25 @@ def binary_cross_entropy_with_logits(logit, target, label: str | None = None) ->
     target = _number(target, loss, "target")
     _check_probability_target(target, loss)
     logit = logit if isinstance(logit, Value) else Value(_number(logit, loss, "logit"))
+    total = _two_class(
+        target,
+        lambda: autograd.logsumexp([Value(0.0), -logit]),
+        lambda: autograd.logsumexp([Value(0.0), logit]),
+    )
+    return _labelled(total, label)
+
+
+def _two_class(target, positive, negative) -> Value:
+    """y·positive() + (1 − y)·negative(), leaving out a term whose number weight is 0.
+
+    Each term is built only when kept, so p = 0 with y = 0 never asks for ln 0.
+    """
     terms = []
     if isinstance(target, Value) or target != 0.0:
-        terms.append(target * autograd.logsumexp([Value(0.0), -logit]))
+        terms.append(target * positive())
     if isinstance(target, Value) or target != 1.0:
-        terms.append((1.0 - target) * autograd.logsumexp([Value(0.0), logit]))
-    total = terms[0] if len(terms) == 1 else terms[0] + terms[1]
-    return _labelled(total, label)
+        terms.append((1.0 - target) * negative())
+    return terms[0] if len(terms) == 1 else terms[0] + terms[1]
 
 
 def _one_hot(target, classes: int, loss: str) -> list:
