@@ -14,8 +14,8 @@ from autograd.errors import (
     TracegradError,
     UndefinedOperationError,
 )
-from autograd.value import Value
-from autograd.mode import is_recording, no_grad
+from autograd.value import Constant, Value
+from autograd.mode import enable_grad, is_recording, no_grad
 from autograd.ops import (
     Op,
     dot,
@@ -41,6 +41,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackwardStep",
+    "Constant",
     "Contribution",
     "DivisionByZeroError",
     "GradcheckResult",
@@ -55,6 +56,7 @@ __all__ = [
     "consumers_first",
     "dot",
     "elu",
+    "enable_grad",
     "exp",
     "grad",
     "gradcheck",

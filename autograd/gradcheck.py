@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from autograd.errors import TracegradError, UndefinedOperationError
 from autograd.higher import grad
-from autograd.mode import no_grad
 from autograd.value import Value
 
 
@@ -48,7 +47,7 @@ class GradcheckResult:
         header = ("input", "backprop", "central diff", "abs error", "verdict")
         rows = [
             (
-                c.label,
+                _printable(c.label),
                 f"{c.analytic:.8g}",
                 f"{c.numeric:.8g}",
                 f"{c.absolute_error:.2e}",
@@ -71,6 +70,13 @@ class GradcheckResult:
     __repr__ = __str__
 
 
+def _printable(label):
+    """A label on one line of the table: control, bidi and unpaired surrogate characters escaped."""
+    if label.isprintable():
+        return label
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in label)
+
+
 def gradcheck(f, inputs, step=1e-6, atol=1e-6, rtol=1e-4):
     """Compare backprop with central differences for every input of ``f``.
 
@@ -84,8 +90,9 @@ def gradcheck(f, inputs, step=1e-6, atol=1e-6, rtol=1e-4):
     analytic = grad(output, leaves)
 
     def evaluate(shifted):
-        with no_grad():
-            result = f(*(Value(x, p.label) for x, p in zip(shifted, points)))
+        # Recorded like the first call: an f that differentiates inside itself
+        # (grad(..., create_graph=True)) needs its graph to give the same function.
+        result = f(*(Value(x, p.label) for x, p in zip(shifted, points)))
         return result.data if isinstance(result, Value) else float(result)
 
     comparisons = []

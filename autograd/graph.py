@@ -6,13 +6,17 @@ operations is as easy as a chain of three.
 
 import math
 import numbers
+from collections import defaultdict
+from itertools import repeat
 
 from autograd.errors import NumericOverflowError
+from autograd.value import Constant
 
 
 def operations_and_leaves(root):
     """``(operations, leaves)`` reachable from ``root``: operations root first, each
-    before all of its inputs; leaves in no particular order, perhaps repeated.
+    before all of its inputs; the leaves that can take a gradient (constants left out)
+    in no particular order, perhaps repeated.
 
     A depth-first walk with an explicit stack lists an operation once all of its
     inputs are finished; reversed, that puts every operation before its inputs,
@@ -21,7 +25,7 @@ def operations_and_leaves(root):
     cheap: most edges of a network lead to weights and inputs.
     """
     if not root._edges:
-        return [], [root]
+        return [], [] if root.is_constant else [root]
     finished = []
     leaves = []
     seen = {root}
@@ -30,7 +34,8 @@ def operations_and_leaves(root):
         node, sources = stack[-1]
         for source in sources:
             if not source._edges:
-                leaves.append(source)
+                if type(source) is not Constant:
+                    leaves.append(source)
             elif source not in seen:
                 seen.add(source)
                 stack.append((source, iter(source._edges[::2])))
@@ -70,21 +75,8 @@ def topological_order(root):
     return order
 
 
-def start_backward(root, gradient):
-    """Reset every operation's gradient, seed ``root``; return ``operations_and_leaves(root)``.
-
-    Leaves keep what they hold, so gradients accumulate across calls as in
-    PyTorch; everything in between is recomputed fresh.
-    """
-    gradient = _seed(gradient, root)
-    operations, leaves = operations_and_leaves(root)
-    for node in operations:
-        node.grad = 0.0
-    root.grad += gradient
-    return operations, leaves
-
-
-def _seed(gradient, root):
+def seed_gradient(gradient, root):
+    """``gradient`` as the float that starts a backward pass at ``root``, or a clear error."""
     # A string or NaN seed would only surface later as a puzzling gradient.
     if isinstance(gradient, bool) or not isinstance(gradient, numbers.Real):
         raise TypeError(
@@ -107,29 +99,151 @@ def describe_node(node):
     return f"{name} ({made_by}, data = {node.data!r})"
 
 
-def check_finite_gradient(node):
-    """Raise if a finite node received an infinite or NaN gradient."""
-    upstream = node.grad
-    if upstream - upstream != 0.0 and node.data - node.data == 0.0:
+def check_finite_gradient(node, gradient):
+    """Raise if a finite ``node`` received an infinite or NaN ``gradient`` (a float)."""
+    if gradient - gradient != 0.0 and node.data - node.data == 0.0:
         raise NumericOverflowError(
-            f"backward: the gradient reaching {describe_node(node)} is {upstream!r}; "
+            f"backward: the gradient reaching {describe_node(node)} is {gradient!r}; "
             f"a product of local derivatives overflowed or met a NaN input"
         )
 
 
-def backward(root, gradient=1.0):
-    """Chain rule over the whole graph: ``input.grad += local * upstream`` on every edge."""
-    operations, leaves = start_backward(root, gradient)
+class _Nothing:
+    """The gradient of a node nothing has reached yet: adding to it gives what was added."""
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        return other
+
+
+class _One:
+    """A local derivative of exactly 1 in a graph of gradients: multiplying by it adds no node."""
+
+    __slots__ = ()
+
+    def __mul__(self, other):
+        return other
+
+
+NOTHING, ONE = _Nothing(), _One()
+
+
+def gradient_table(root, seed, create_graph=False):
+    """A mapping for ``chain_rule`` to fill instead of ``.grad``, holding ``root``'s seed.
+
+    A node's first contribution adds to 0.0, or with ``create_graph`` to ``NOTHING``,
+    so the graph of gradients gets no ``0 + ...`` node.
+    """
+    gradients = defaultdict(repeat(NOTHING).__next__ if create_graph else float)
+    gradients[root] = seed
+    return gradients
+
+
+def chain_rule(operations, gradients=None, *, create_graph=False, report=False):
+    """The chain rule, written once: every backward walk of tracegrad is this loop.
+
+    ``operations`` come consumers first (``operations_and_leaves``), so a node's
+    gradient is complete when its turn comes; it then passes ``local * upstream``
+    along each edge into its input's running total. The totals live in the nodes'
+    own ``.grad`` (``backward``, ``backward_steps``: operations must start at 0 and
+    the root hold its seed) or, given ``gradients`` (from ``gradient_table``), in
+    that mapping alone (``grad``), which leaves ``.grad`` untouched.
+
+    An edge toward a ``Constant`` (local ``None``) is never followed, nor one whose
+    local derivative is exactly 0, nor any edge of a node whose gradient is 0 or
+    that nothing reached: they add nothing. A float gradient is checked when its
+    node passes it on: infinite or NaN at a finite node raises
+    ``NumericOverflowError`` naming the node (``Value`` gradients are checked by
+    their own operations); leaves are checked by the caller, which takes their totals.
+
+    With ``create_graph`` (a ``gradients`` table only) the local derivatives are
+    rebuilt as ``Value`` nodes by the operation's own rule, so the gradients form a
+    graph that can be differentiated again. With ``report`` it yields ``(node,
+    upstream, contributions)`` after each operation, a contribution being ``(input,
+    local, upstream, local * upstream, input's running total)`` for every edge not
+    toward a constant, zeros included.
+    """
+    in_nodes = gradients is None
     for node in operations:
-        upstream = node.grad
-        if upstream - upstream != 0.0:
-            check_finite_gradient(node)
-        pairs = iter(node._edges)
+        upstream = node.grad if in_nodes else gradients.get(node)
+        if not upstream:  # 0, or None: nothing reached it
+            if not report:
+                continue
+            upstream = 0.0
+        elif type(upstream) is float and upstream - upstream != 0.0:
+            check_finite_gradient(node, upstream)
+        edges = _rebuilt_edges(node) if create_graph else node._edges
+        contributions = [] if report else None
+        pairs = iter(edges)
         for source, local in zip(pairs, pairs):
-            source.grad += local * upstream
-    for leaf in leaves:  # a leaf read twice is listed twice: checking it again is harmless
+            # None: toward a constant; 0: passes nothing (listed only when reporting).
+            if not local and (local is None or not report):
+                continue
+            term = local * upstream
+            if in_nodes:
+                source.grad += term
+            else:
+                gradients[source] += term
+            if report:
+                total = source.grad if in_nodes else gradients[source]
+                contributions.append((source, local, upstream, term, total))
+        if report:
+            yield node, upstream, contributions
+
+
+def _rebuilt_edges(node):
+    """``node``'s edges with each local derivative rebuilt as a ``Value`` by its operation's rule."""
+    sources = node._edges[::2]
+    fresh = node.op.local_derivatives(node, sources)
+    edges = []
+    for source, stored, local in zip(sources, node._edges[1::2], fresh):
+        if stored is None:
+            local = None
+        elif type(local) is float and local == 1.0:
+            local = ONE
+        edges += (source, local)
+    return edges
+
+
+def run(walk):
+    """Drive a ``chain_rule`` walk to its end (it yields nothing unless reporting)."""
+    for _ in walk:
+        pass
+
+
+def start_backward(root, gradient):
+    """Get ``root`` 's graph ready for a pass into ``.grad``: ``(operations, leaves)``.
+
+    Every operation's gradient is reset and the root seeded; leaves keep what
+    they hold, so gradients accumulate across calls as in PyTorch.
+    """
+    seed = seed_gradient(gradient, root)
+    if root.is_constant:
+        return [], []
+    operations, leaves = operations_and_leaves(root)
+    for node in operations:
+        node.grad = 0.0
+    root.grad += seed
+    return operations, leaves
+
+
+def check_leaves(leaves):
+    """Raise if a pass left an infinite or NaN gradient in a finite leaf."""
+    for leaf in leaves:
         if leaf.grad - leaf.grad != 0.0:
-            check_finite_gradient(leaf)
+            check_finite_gradient(leaf, leaf.grad)
+
+
+def backward(root, gradient=1.0):
+    """Chain rule over the whole graph: fill ``.grad`` of every node reachable from ``root``.
+
+    Operations get a fresh gradient; leaves add theirs to what they hold, so
+    gradients accumulate across calls as in PyTorch. A constant gets nothing.
+    """
+    operations, leaves = start_backward(root, gradient)
+    run(chain_rule(operations))
+    check_leaves(leaves)
 
 
 def zero_grad(root):

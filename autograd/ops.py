@@ -13,17 +13,19 @@ Every operation is one ``Op`` entry holding two small functions:
   ``variadic``, takes them as one sequence: ``forward(inputs)``, ``local(out,
   inputs)``, so a 100,000-wide sum is not a 100,000-argument call). When the answer does not exist it
   raises ``ValueError`` / ``ZeroDivisionError`` / ``OverflowError`` with a
-  reason; ``_apply`` turns that into tracegrad's own error naming the operation
+  reason; ``_record`` turns that into tracegrad's own error naming the operation
   and the operands' labels.
 * ``local(out, *inputs) -> tuple``: one local derivative per input. It is
   written with ordinary operators and the ``_exp``/``_log`` helpers, so the very
   same rule runs on floats (ordinary backward) and on ``Value`` nodes
   (``autograd.grad(..., create_graph=True)`` builds derivatives as a graph).
 
-A new operation is one ``Op`` entry plus a public function that calls ``_apply``.
+A new operation is one ``Op`` entry plus a public function that calls ``_unary``,
+``_binary`` or ``_variadic``.
 """
 
 import math
+import numbers
 from functools import lru_cache
 from operator import mul as _times
 
@@ -32,8 +34,12 @@ from autograd.errors import (
     NumericOverflowError,
     UndefinedOperationError,
 )
-from autograd.mode import _recording
-from autograd.value import Value
+from autograd.mode import recording_flag
+from autograd.value import Constant, Value
+
+# Operations with a number built in (x ** 2.5, leaky_relu(0.2)) are made on demand and
+# kept in a bounded cache: the usual few are shared, a million distinct ones are not hoarded.
+PARAMETER_CACHE_SIZE = 256
 
 
 class Op:
@@ -123,9 +129,10 @@ def _dot(operands):
 
 
 def _dot_local(out, operands):
+    # A tuple whatever ``operands`` is: a list of floats, or a tuple of Values (create_graph).
     n = len(operands) // 2
-    weights, inputs = operands[:n], operands[n : 2 * n]
-    return inputs + weights + ([1.0] if len(operands) % 2 else [])
+    weights, inputs = tuple(operands[:n]), tuple(operands[n : 2 * n])
+    return inputs + weights + ((1.0,) if len(operands) % 2 else ())
 
 
 # ----- the table ---------------------------------------------------------------------------
@@ -139,7 +146,11 @@ POW = Op(
     "pow",
     "xʸ",
     _power_of_values,
-    lambda out, x, y: (y * x ** (y - 1.0), out * _log(x) if x > 0.0 else 0.0),
+    # x**0 is 1 for every x, so d/dx is 0 there (not 0 · 0**-1); ln x only for x > 0.
+    lambda out, x, y: (
+        y * x ** (y - 1.0) if y != 0.0 else 0.0,
+        out * _log(x) if x > 0.0 else 0.0,
+    ),
 )
 EXP = Op("exp", "exp", math.exp, lambda out, x: (out,))
 LOG = Op("log", "log", _natural_log, lambda out, x: (1.0 / x,))
@@ -158,7 +169,7 @@ LOGSUMEXP = Op(
 )
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=PARAMETER_CACHE_SIZE)
 def power_op(exponent):
     """The operation ``x ** exponent`` for a fixed number ``exponent``."""
     p = exponent
@@ -179,7 +190,24 @@ def power_op(exponent):
     return Op("pow", f"^{p:g}", forward, local)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=PARAMETER_CACHE_SIZE)
+def exponential_op(base):
+    """The operation ``base ** y`` for a fixed number ``base`` >= 0 and an input ``y``."""
+    c = base
+
+    def forward(y):
+        if c == 0.0 and y < 0.0:
+            raise ZeroDivisionError(f"0 cannot be raised to the negative power {y!r}")
+        return c**y
+
+    def local(out, y):
+        # d(c**y)/dy = c**y · ln c; for c = 0 the result is a constant 0 (y > 0) or 1 (y = 0).
+        return (out * math.log(c) if c > 0.0 else 0.0,)
+
+    return Op("pow", f"{c:g}ʸ", forward, local)
+
+
+@lru_cache(maxsize=PARAMETER_CACHE_SIZE)
 def leaky_relu_op(slope):
     """max(slope·x, x) as on the slides (slope 0.1 there)."""
     return Op(
@@ -190,7 +218,7 @@ def leaky_relu_op(slope):
     )
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=PARAMETER_CACHE_SIZE)
 def elu_op(alpha):
     """x for x > 0, alpha·(eˣ − 1) otherwise."""
     return Op(
@@ -202,7 +230,7 @@ def elu_op(alpha):
     )
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=PARAMETER_CACHE_SIZE)
 def softmax_op(k):
     """p_k = exp(z_k) / Σ_j exp(z_j), one node reading every z; local p_k(δ_kj − p_j)."""
 
@@ -220,7 +248,7 @@ def softmax_op(k):
     return Op("softmax", f"softmax[{k + 1}]", forward, local, variadic=True)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=PARAMETER_CACHE_SIZE)
 def log_softmax_op(k):
     """log p_k = z_k − logsumexp(z); local δ_kj − p_j."""
 
@@ -271,19 +299,12 @@ def _all_finite(numbers):
     return all(map(math.isfinite, numbers))
 
 
-def _apply(op, *inputs):
-    """Run the one- or two-input ``op`` on ``Value`` nodes and return the recorded result."""
-    if len(inputs) == 2:
-        return _record(op, inputs, (inputs[0].data, inputs[1].data))
-    return _record(op, inputs, (inputs[0].data,))
+def _record(op, inputs, datas, constant_count):
+    """Run ``op`` on ``inputs`` (``Value`` nodes whose numbers are ``datas``); return the result node.
 
-
-def _apply_many(op, inputs):
-    """Run the variadic ``op`` on the list of ``Value`` nodes ``inputs``."""
-    return _record(op, inputs, [node.data for node in inputs])
-
-
-def _record(op, inputs, datas):
+    ``constant_count`` says how many inputs are ``Constant`` s: the derivatives toward
+    them are dropped unchecked, and when every input is one the result is a constant too.
+    """
     variadic = op.variadic
     try:
         out = op.forward(datas) if variadic else op.forward(*datas)
@@ -292,21 +313,33 @@ def _record(op, inputs, datas):
     # out - out is nan exactly when out is inf or nan: cheaper than isfinite here.
     if out - out != 0.0 and _all_finite(datas):
         raise _fail(op, inputs, OverflowError(), "forward")
+    if constant_count == len(inputs):
+        return Constant(out)
     node = Value.__new__(Value)
-    node.data = out
+    node._data = out
     node.grad = 0.0
     node.label = None
     node.op = None
     node._edges = ()
-    if not _recording[0]:
+    if not recording_flag.get():
         return node
     try:
         local = op.local(out, datas) if variadic else op.local(out, *datas)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _fail(op, inputs, error, "derivative") from None
+    checked = local
+    if constant_count:
+        # Drop the derivatives toward constants (unchecked: nothing will ever use them).
+        if len(inputs) == 2:
+            first_is_constant = type(inputs[0]) is Constant
+            local = (None, local[1]) if first_is_constant else (local[0], None)
+            checked = local[1:] if first_is_constant else local[:1]
+        else:
+            local = [None if type(s) is Constant else d for s, d in zip(inputs, local)]
+            checked = [d for d in local if d is not None]
     # One C-level sum is finite whenever every local is (an overflowing sum is re-checked).
-    total = sum(local)
-    if total - total != 0.0 and not _all_finite(local) and _all_finite(datas):
+    total = sum(checked)
+    if total - total != 0.0 and not _all_finite(checked) and _all_finite(datas):
         raise _fail(op, inputs, OverflowError(), "derivative")
     node.op = op
     arity = len(inputs)
@@ -322,77 +355,133 @@ def _record(op, inputs, datas):
     return node
 
 
+def _unary(op, x):
+    x = x if type(x) is Value else _value(x, op.name)
+    return _record(op, (x,), (x._data,), type(x) is Constant)
+
+
+def _binary(op, x, y):
+    x = x if type(x) is Value else _value(x, op.name)
+    y = y if type(y) is Value else _value(y, op.name)
+    return _record(op, (x, y), (x._data, y._data), (type(x) is Constant) + (type(y) is Constant))
+
+
+def _variadic(op, operands):
+    """Run the variadic ``op`` on ``operands``, a ``_values`` pair (nodes, constant count)."""
+    values, constant_count = operands
+    return _record(op, values, [node._data for node in values], constant_count)
+
+
 def _value(operand, op_name):
+    kind = type(operand)
+    if kind is float:
+        node = Constant.__new__(Constant)
+        node._data = operand
+        node.grad = 0.0
+        node.label = None
+        node.op = None
+        node._edges = ()
+        return node
+    if kind is int:
+        return Constant(operand)
     if isinstance(operand, Value):
         return operand
-    try:
-        return Value(operand)
-    except TypeError:
+    if isinstance(operand, bool) or not isinstance(operand, numbers.Real):
         raise TypeError(
-            f"{op_name}: operand {operand!r} is a {type(operand).__name__}, not a number or Value"
-        ) from None
+            f"{op_name}: operand {_shown(operand)} is a {type(operand).__name__}, "
+            "not a number or Value"
+        )
+    try:
+        return Constant(operand)
+    except TypeError as error:
+        raise TypeError(f"{op_name}: {error}") from None
+
+
+def _shown(operand):
+    text = repr(operand)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# The usual case: every operand already a plain Value (one C-level pass tells).
+_PLAIN = frozenset({Value})
 
 
 def _values(operands, op_name):
-    values = [v if type(v) is Value else _value(v, op_name) for v in operands]
+    """``(nodes, how many are constants)`` for a sequence of operands; numbers become constants."""
+    values = list(operands)
     if not values:
         raise ValueError(f"{op_name}: needs at least one operand, got none")
-    return values
+    if set(map(type, values)) == _PLAIN:
+        return values, 0
+    values = [v if isinstance(v, Value) else _value(v, op_name) for v in values]
+    return values, sum(type(v) is Constant for v in values)
 
 
 # ----- the public operations -------------------------------------------------------------
 
 
 def add(x, y):
-    return _apply(ADD, _value(x, "add"), _value(y, "add"))
+    return _binary(ADD, x, y)
 
 
 def sub(x, y):
-    return _apply(SUB, _value(x, "sub"), _value(y, "sub"))
+    return _binary(SUB, x, y)
 
 
 def mul(x, y):
-    return _apply(MUL, _value(x, "mul"), _value(y, "mul"))
+    return _binary(MUL, x, y)
 
 
 def div(x, y):
-    return _apply(DIV, _value(x, "div"), _value(y, "div"))
+    return _binary(DIV, x, y)
 
 
 def neg(x):
-    return _apply(NEG, _value(x, "neg"))
+    return _unary(NEG, x)
 
 
 def power(base, exponent):
-    """``base ** exponent``; a plain-number exponent is part of the operation, a ``Value`` one is an input."""
-    if isinstance(exponent, Value):
-        return _apply(POW, _value(base, "pow"), exponent)
-    number = _value(exponent, "pow").data
-    return _apply(power_op(number), _value(base, "pow"))
+    """``base ** exponent``.
+
+    A number (or ``Constant``) exponent is part of the operation (``x ** 2``), and so
+    is a number base (``2 ** y``): the one input is the other operand, and no
+    derivative toward the fixed number is ever formed. Two ``Value`` s make ``x ** y``.
+    """
+    base, exponent = _value(base, "pow"), _value(exponent, "pow")
+    if exponent.is_constant:
+        return _unary(power_op(exponent._data), base)
+    if base.is_constant:
+        if base._data < 0.0:
+            raise UndefinedOperationError(
+                f"pow: with a Value exponent the base must be >= 0, because d out/d exponent "
+                f"= out * ln(base); got base {base._data!r}, exponent {_describe([exponent])}"
+            )
+        return _unary(exponential_op(base._data), exponent)
+    return _binary(POW, base, exponent)
 
 
 def exp(x):
-    return _apply(EXP, _value(x, "exp"))
+    return _unary(EXP, x)
 
 
 def log(x):
-    return _apply(LOG, _value(x, "log"))
+    return _unary(LOG, x)
 
 
 def sqrt(x):
-    return _apply(SQRT, _value(x, "sqrt"))
+    return _unary(SQRT, x)
 
 
 def tanh(x):
-    return _apply(TANH, _value(x, "tanh"))
+    return _unary(TANH, x)
 
 
 def sigmoid(x):
-    return _apply(SIGMOID, _value(x, "sigmoid"))
+    return _unary(SIGMOID, x)
 
 
 def relu(x):
-    return _apply(RELU, _value(x, "relu"))
+    return _unary(RELU, x)
 
 
 def _parameter(number, name, op_name, x):
@@ -406,44 +495,46 @@ def _parameter(number, name, op_name, x):
 
 
 def leaky_relu(x, slope=0.1):
-    return _apply(leaky_relu_op(_parameter(slope, "slope", "leaky_relu", x)), _value(x, "leaky_relu"))
+    return _unary(leaky_relu_op(_parameter(slope, "slope", "leaky_relu", x)), x)
 
 
 def elu(x, alpha=1.0):
-    return _apply(elu_op(_parameter(alpha, "alpha", "elu", x)), _value(x, "elu"))
+    return _unary(elu_op(_parameter(alpha, "alpha", "elu", x)), x)
 
 
 def sum_values(values):
     """x1 + x2 + ... + xn as a single node with n inputs (local derivative 1 each)."""
-    return _apply_many(SUM, _values(values, "sum"))
+    return _variadic(SUM, _values(values, "sum"))
 
 
 def dot(weights, inputs, bias=None):
     """w · x (+ b) as a single node; local d/dw_i = x_i, d/dx_i = w_i, d/db = 1."""
-    weights = _values(weights, "dot")
-    inputs = _values(inputs, "dot")
-    if len(weights) != len(inputs):
+    operands = list(weights)
+    count = len(operands)
+    if not count:
+        raise ValueError("dot: needs at least one weight and one input, got none")
+    operands += inputs
+    if 2 * count != len(operands):
         raise ValueError(
-            f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match"
+            f"dot: {count} weights but {len(operands) - count} inputs; they must match"
         )
-    operands = weights + inputs
     if bias is not None:
-        operands.append(_value(bias, "dot"))
-    return _apply_many(DOT, operands)
+        operands.append(bias)
+    return _variadic(DOT, _values(operands, "dot"))
 
 
 def softmax(values):
     """Probabilities p_1..p_n; each p_k is one node whose inputs are all the z's."""
     z = _values(values, "softmax")
-    return [_apply_many(softmax_op(k), z) for k in range(len(z))]
+    return [_variadic(softmax_op(k), z) for k in range(len(z[0]))]
 
 
 def log_softmax(values):
     """log p_k = z_k − logsumexp(z) for every k, stable for logits of ±1000."""
     z = _values(values, "log_softmax")
-    return [_apply_many(log_softmax_op(k), z) for k in range(len(z))]
+    return [_variadic(log_softmax_op(k), z) for k in range(len(z[0]))]
 
 
 def logsumexp(values):
     """log Σ exp(z_j) as one node, stable for logits of ±1000."""
-    return _apply_many(LOGSUMEXP, _values(values, "logsumexp"))
+    return _variadic(LOGSUMEXP, _values(values, "logsumexp"))

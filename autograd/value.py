@@ -5,6 +5,12 @@ with respect to it (``grad``), an optional human ``label``, the operation that
 made it (``op``) and its *edges*: each input in order, paired with the local
 derivative d(this node)/d(that input) computed when the node was made.
 
+A ``Constant`` is a node that is never differentiated: the plain numbers of an
+expression (the 2 in ``2 * x``, the 1 in ``1 - p``) and the labels of a loss.
+It takes part in the forward pass like any input, but receives no gradient,
+and no local derivative toward it is ever stored or checked (its edge holds
+``None``). ``Value`` leaves are what a user differentiates.
+
 This file holds no math: every operator hands off to ``autograd.ops``, where
 each operation's forward rule and local derivative sit side by side.
 """
@@ -22,14 +28,24 @@ class Value:
     7.0
     """
 
-    __slots__ = ("data", "grad", "label", "op", "_edges")
+    __slots__ = ("_data", "grad", "label", "op", "_edges")
 
     def __init__(self, data, label=None):
-        self.data = _as_float(data, label)
+        self._data = _as_float(data, label)
         self.grad = 0.0
         self.label = None if label is None else str(label)
         self.op = None
         self._edges = ()
+
+    @property
+    def data(self):
+        """The number this node holds."""
+        return self._data
+
+    @data.setter
+    def data(self, number):
+        # Checked like the constructor, so an optimiser step cannot plant a string or a complex.
+        self._data = _as_float(number, self.label)
 
     # ----- the graph, through public names ------------------------------------
 
@@ -40,7 +56,10 @@ class Value:
 
     @property
     def local_derivatives(self):
-        """d(this node)/d(input) for each input, in the order of ``inputs``."""
+        """d(this node)/d(input) for each input, in the order of ``inputs``.
+
+        ``None`` toward a ``Constant``: nothing ever needs that derivative.
+        """
         return self._edges[1::2]
 
     @property
@@ -53,6 +72,11 @@ class Value:
     def is_leaf(self):
         """True for nodes made directly (inputs, weights, constants), not by an operation."""
         return not self._edges
+
+    @property
+    def is_constant(self):
+        """True for a ``Constant``: a number in the graph that is never differentiated."""
+        return False
 
     # ----- gradients ---------------------------------------------------------------
 
@@ -70,7 +94,7 @@ class Value:
 
     def detach(self):
         """A new leaf with the same number and label, cut off from this graph."""
-        return Value(self.data, self.label)
+        return type(self)(self._data, self.label)
 
     # ----- operators: one line each, the work is in ``ops`` -------------------------
 
@@ -137,44 +161,86 @@ class Value:
     # ----- comparisons look at the numbers; equality stays identity so nodes hash ----
 
     def __lt__(self, other):
-        return self.data < _number(other)
+        return self._data < _number(other)
 
     def __le__(self, other):
-        return self.data <= _number(other)
+        return self._data <= _number(other)
 
     def __gt__(self, other):
-        return self.data > _number(other)
+        return self._data > _number(other)
 
     def __ge__(self, other):
-        return self.data >= _number(other)
+        return self._data >= _number(other)
 
     __hash__ = object.__hash__
 
     def __float__(self):
-        return self.data
+        return self._data
 
     def __format__(self, spec):
-        return format(self.data, spec) if spec else repr(self)
+        return format(self._data, spec) if spec else repr(self)
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label is not None else ""
-        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+        return f"Value(data={self._data:.6g}, grad={self.grad:.6g}{label})"
+
+
+class Constant(Value):
+    """A number in the graph that is never differentiated: ``2`` in ``2 * x``, a loss's labels.
+
+    It is a leaf with no gradient: ``backward`` passes nothing to it, steps and
+    explanations skip it, pictures draw it as data. An operation whose inputs
+    are all constants gives a constant.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, label="x")
+    >>> y = 2 * x
+    >>> y.inputs[0]
+    Constant(2.0)
+    >>> y.local_derivatives          # d y / d 2 is never needed, so never computed
+    (None, 2.0)
+    """
+
+    __slots__ = ()
+
+    @property
+    def is_constant(self):
+        return True
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label is not None else ""
+        return f"Constant({self._data!r}{label})"
 
 
 def _as_float(data, label):
     # ``bool`` is an int, but True * w is almost always a mistake in a graph.
-    if type(data) is float:
+    kind = type(data)
+    if kind is float:
         return data
-    if isinstance(data, numbers.Real) and not isinstance(data, bool):
-        return float(data)
+    if kind is int or (isinstance(data, numbers.Real) and not isinstance(data, bool)):
+        try:
+            return float(data)
+        except OverflowError:
+            # 10**400 has no float: say so instead of a bare "int too large to convert".
+            pass
     where = f" (label {label!r})" if label is not None else ""
+    shown = _shown(data)
+    beyond = " beyond the range of a 64-bit float" if isinstance(data, numbers.Real) else ""
     raise TypeError(
-        f"Value needs a real number, got {type(data).__name__}: {data!r}{where}"
+        f"Value needs a real number{beyond}, got {type(data).__name__}: {shown}{where}"
     )
 
 
+def _shown(data):
+    # repr of a 10**100000 int is slow (and refused past 4300 digits): describe it by size.
+    if isinstance(data, int) and data.bit_length() > 1024:
+        return f"an integer of about {int(data.bit_length() * 0.30103)} digits"
+    text = repr(data)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _number(other):
-    return other.data if isinstance(other, Value) else other
+    return other._data if isinstance(other, Value) else other
 
 
 # Imported last: both modules need ``Value``, which is defined above by now.
