@@ -169,6 +169,35 @@ LOGSUMEXP = Op(
 )
 
 
+def _number_of(v):
+    return v._data if isinstance(v, Value) else v
+
+
+def _cross_entropy(operands):
+    # operands = p1..pn, y1..yn. A class with y_c = 0 adds nothing, even at p_c = 0.
+    n = len(operands) // 2
+    terms = []
+    for c, (p, y) in enumerate(zip(operands[:n], operands[n:]), 1):
+        if y != 0.0:
+            if p <= 0.0:
+                raise ValueError(f"ln p{c} is only defined for p{c} > 0, and y{c} = {y!r} weighs it")
+            terms.append(y * math.log(p))
+    return -math.fsum(terms)
+
+
+def _cross_entropy_local(out, operands):
+    # dL/dp_c = −y_c / p_c (the slides' formula), dL/dy_c = −ln p_c.
+    n = len(operands) // 2
+    p, y = operands[:n], operands[n:]
+    toward_p = tuple(-yc / pc if _number_of(yc) != 0.0 else 0.0 for pc, yc in zip(p, y))
+    # Infinite at p_c = 0: refused unless y_c is a constant, whose derivative is never needed.
+    toward_y = tuple(-_log(pc) if _number_of(pc) > 0.0 else math.inf for pc in p)
+    return toward_p + toward_y
+
+
+CROSS_ENTROPY = Op("cross_entropy", "−Σ y ln p", _cross_entropy, _cross_entropy_local, variadic=True)
+
+
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
 def power_op(exponent):
     """The operation ``x ** exponent`` for a fixed number ``exponent``."""
@@ -538,3 +567,21 @@ def log_softmax(values):
 def logsumexp(values):
     """log Σ exp(z_j) as one node, stable for logits of ±1000."""
     return _variadic(LOGSUMEXP, _values(values, "logsumexp"))
+
+
+def negative_log_likelihood(probabilities, targets):
+    """The slides' cross-entropy L = −Σ y_c ln p_c as one node reading every p_c and y_c.
+
+    Its local derivatives are the slides' ∂L/∂p_c = −y_c / p_c. Targets are usually
+    numbers or ``Constant`` s (no derivative is formed toward them); the
+    probabilities are taken as they are (``nn`` checks that they are probabilities).
+    """
+    operands = list(probabilities)
+    count = len(operands)
+    operands += targets
+    if not count or 2 * count != len(operands):
+        raise ValueError(
+            f"cross_entropy: {count} probabilities but {len(operands) - count} targets; "
+            "they must match and not be empty"
+        )
+    return _variadic(CROSS_ENTROPY, _values(operands, "cross_entropy"))

@@ -108,6 +108,18 @@ OP_CASES = [
         (ANY, ANY, ANY),
     ),
     OpCase(
+        "negative_log_likelihood",
+        lambda *p: autograd.negative_log_likelihood(p, [0.2, 0.5, 0.3]),
+        lambda *p: -(0.2 * p[0].log() + 0.5 * p[1].log() + 0.3 * p[2].log()),
+        (POSITIVE, POSITIVE, POSITIVE),
+    ),
+    OpCase(
+        "negative_log_likelihood_of_values",
+        lambda p1, p2, y1, y2: autograd.negative_log_likelihood([p1, p2], [y1, y2]),
+        lambda p1, p2, y1, y2: -(y1 * p1.log() + y2 * p2.log()),
+        (POSITIVE, POSITIVE, ANY, ANY),
+    ),
+    OpCase(
         "logsumexp",
         lambda *z: autograd.logsumexp(z),
         lambda *z: _torch().logsumexp(_torch().stack(z), 0),
