@@ -169,8 +169,15 @@ LOGSUMEXP = Op(
 )
 
 
-def _number_of(v):
-    return v._data if isinstance(v, Value) else v
+def _is_zero_weight(y):
+    # A float 0 or a constant 0 has no derivative to pass on; a Value 0 still does (create_graph).
+    if isinstance(y, Value):
+        return y.is_constant and y._data == 0.0
+    return y == 0.0
+
+
+def _is_positive(p):
+    return (p._data if isinstance(p, Value) else p) > 0.0
 
 
 def _cross_entropy(operands):
@@ -189,9 +196,9 @@ def _cross_entropy_local(out, operands):
     # dL/dp_c = −y_c / p_c (the slides' formula), dL/dy_c = −ln p_c.
     n = len(operands) // 2
     p, y = operands[:n], operands[n:]
-    toward_p = tuple(-yc / pc if _number_of(yc) != 0.0 else 0.0 for pc, yc in zip(p, y))
+    toward_p = tuple(0.0 if _is_zero_weight(yc) else -yc / pc for pc, yc in zip(p, y))
     # Infinite at p_c = 0: refused unless y_c is a constant, whose derivative is never needed.
-    toward_y = tuple(-_log(pc) if _number_of(pc) > 0.0 else math.inf for pc in p)
+    toward_y = tuple(-_log(pc) if _is_positive(pc) else math.inf for pc in p)
     return toward_p + toward_y
 
 
@@ -411,11 +418,9 @@ def _value(operand, op_name):
         node.op = None
         node._edges = ()
         return node
-    if kind is int:
-        return Constant(operand)
     if isinstance(operand, Value):
         return operand
-    if isinstance(operand, bool) or not isinstance(operand, numbers.Real):
+    if kind is not int and (isinstance(operand, bool) or not isinstance(operand, numbers.Real)):
         raise TypeError(
             f"{op_name}: operand {_shown(operand)} is a {type(operand).__name__}, "
             "not a number or Value"

@@ -225,10 +225,12 @@ def _as_float(data, label):
             pass
     where = f" (label {label!r})" if label is not None else ""
     shown = _shown(data)
-    beyond = " beyond the range of a 64-bit float" if isinstance(data, numbers.Real) else ""
-    raise TypeError(
-        f"Value needs a real number{beyond}, got {type(data).__name__}: {shown}{where}"
-    )
+    if isinstance(data, numbers.Real) and not isinstance(data, bool):
+        raise TypeError(
+            f"Value needs a real number within the range of a 64-bit float (±1.8e308), "
+            f"got {type(data).__name__}: {shown}, which is beyond it{where}"
+        )
+    raise TypeError(f"Value needs a real number, got {type(data).__name__}: {shown}{where}")
 
 
 def _shown(data):

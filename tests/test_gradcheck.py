@@ -2,6 +2,7 @@
 
 import pytest
 
+import autograd
 from autograd import UndefinedOperationError, Value, gradcheck
 
 
@@ -41,3 +42,20 @@ def test_inputs_near_a_domain_edge_are_differenced_inside_the_domain():
 def test_a_function_undefined_beside_the_input_is_a_clear_error():
     with pytest.raises(UndefinedOperationError, match="gradcheck: f is not defined at x"):
         gradcheck(lambda x: (x - 1.0).sqrt(), [Value(1.0 + 1e-9, label="x")])
+
+
+def test_a_function_that_differentiates_inside_itself_is_checked_correctly():
+    # f(x) = d(x³)/dx = 3x², so df/dx = 6x: central differences must see the same f.
+    def derivative_of_cube(x):
+        return autograd.grad(x**3, x, create_graph=True)
+
+    result = autograd.gradcheck(derivative_of_cube, [Value(1.3, label="x")])
+    assert result.ok, str(result)
+    assert result.comparisons[0].analytic == pytest.approx(6 * 1.3)
+
+
+def test_the_table_escapes_control_and_bidirectional_characters_in_labels():
+    hostile = Value(0.5, label="a\nb\u202ec\ud800")
+    text = str(autograd.gradcheck(lambda v: v * v, [hostile]))
+    assert "a\\nb\\u202ec\\ud800" in text
+    assert "\u202e" not in text and "\ud800" not in text and text.count("\n") == 2

@@ -100,3 +100,20 @@ def test_create_graph_works_inside_no_grad():
     with autograd.no_grad():
         first = grad(z, x, create_graph=True)
     assert grad(first, x) == 2.0
+
+
+def test_grad_refuses_an_overflowing_gradient_as_backward_does():
+    x = Value(1e-300, label="x")
+    z = x * 1e300 * 1e300
+    with pytest.raises(autograd.NumericOverflowError, match="'x'"):
+        grad(z, x)
+    with pytest.raises(autograd.NumericOverflowError, match="'x'"):
+        z.backward()
+
+
+def test_grad_of_a_constant_output_or_toward_a_constant_is_zero():
+    x = Value(2.0)
+    assert grad(autograd.Constant(3.0), x) == 0.0
+    c = autograd.Constant(4.0)
+    assert grad(c * x, [c, x]) == [0.0, 4.0]
+    assert grad(c * x, c, create_graph=True).data == 0.0

@@ -76,3 +76,26 @@ def test_labels_are_strings():
     assert Value(1.0, label=3).label == "3"
     with pytest.raises(TypeError, match="label 'w'"):
         Value("x", label="w")
+
+
+def test_numbers_beyond_a_float_are_refused_like_any_non_number():
+    with pytest.raises(TypeError, match="within the range of a 64-bit float.*which is beyond it .label .w."):
+        Value(10**400, label="w")
+    with pytest.raises(TypeError, match=r"^add: .*which is beyond it"):
+        Value(1.0) + 10**400
+    with pytest.raises(TypeError, match="an integer of about 100000 digits"):
+        Value(10**100000)
+
+
+@pytest.mark.parametrize("bad", ["abc", 1 + 2j, None, True, 10**400])
+def test_assigning_data_checks_it_like_the_constructor(bad):
+    x = Value(1.0, label="x")
+    with pytest.raises(TypeError, match="label 'x'"):
+        x.data = bad
+    assert x.data == 1.0
+
+
+def test_assigning_a_real_number_converts_it_to_float():
+    x = Value(1.0)
+    x.data = 3
+    assert x.data == 3.0 and type(x.data) is float
