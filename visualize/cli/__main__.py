@@ -1,0 +1,7 @@
+"""``python -m visualize.cli``: the same as the ``tracegrad`` command."""
+
+import sys
+
+from visualize.cli import main
+
+sys.exit(main())

@@ -1,0 +1,177 @@
+"""``tracegrad worked-example``: every number of the slides' 3-2-3 network next to the slides'."""
+
+import argparse
+import json
+
+from visualize.cli.arguments import SUCCESS, make_folder
+from visualize.cli.slide_examples import (
+    SLIDES_LEARNING_RATE, add_example_options, report_pictures,
+)
+from visualize.explain import explain
+from visualize.tables import format_number, format_table
+
+WORKED_FORMULAS = {
+    "x": "input",
+    "q": "x1·v1{j} + x2·v2{j} + x3·v3{j}",
+    "h": "σ(q{j})",
+    "z": "h1·w1{j} + h2·w2{j}",
+    "p": "softmax(z)[{j}]",
+}
+
+
+def _slide_comparisons():
+    from nn.examples import SLIDE_NUMBERS, compare_with_slides
+
+    return list(zip(SLIDE_NUMBERS, compare_with_slides()))
+
+
+def _exact_phrase(name, node, digits):
+    """How the exact number comes about, for a line about a slide's difference."""
+    exact = format_number(node.data, digits)
+    if node.op is not None and node.op.name == "sigmoid":
+        return f"σ({format_number(node.inputs[0].data, digits)}) = {exact}"
+    if node.is_leaf:
+        return f"{name} is {exact}"
+    return f"{name} = {node.data:.{digits + 1}f}, which rounds to {exact}"
+
+
+def _differences(comparisons, nodes, digits):
+    """Slide numbers that are not the exact value rounded: (data for JSON, lines for text)."""
+    data, lines = [], []
+    for printed, comparison in comparisons:
+        if comparison.agrees:
+            continue
+        data.append(
+            {
+                "name": comparison.name,
+                "slide": printed.slide,
+                "printed": comparison.printed,
+                "slide_value": comparison.slide_value,
+                "exact": comparison.exact,
+                "difference": comparison.difference,
+                "misprint": comparison.misprint,
+                "note": comparison.note,
+            }
+        )
+        node = nodes.get(comparison.name)
+        exact = (
+            _exact_phrase(comparison.name, node, digits)
+            if node is not None
+            else f"the exact value is {format_number(comparison.exact, digits)}"
+        )
+        kind = "misprint" if comparison.misprint else "rounding"
+        lines.append(f"  {comparison.name} ({kind}): the slide \"{printed.slide}\" prints "
+                     f"{comparison.printed}, but {exact}")
+        if comparison.note and comparison.misprint:
+            lines.append(f"      ({comparison.note})")
+    return data, lines
+
+
+def _slide_cell(comparisons, name):
+    """The slides' printed number for ``name`` and whether it is the exact one rounded."""
+    matches = [c for _, c in comparisons if c.name == name and not c.misprint]
+    if not matches:
+        return "", ""
+    verdict = "ok" if matches[0].agrees else "DIFFERS"
+    if any(c.name == name and c.misprint for _, c in comparisons):
+        verdict += " (misprinted once, below)"
+    return matches[0].printed, verdict
+
+
+def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
+    """Everything ``tracegrad worked-example`` shows: (JSON-ready data, text lines)."""
+    from nn.examples import worked_example
+
+    example = worked_example(backward=True)
+    comparisons = _slide_comparisons()
+    nodes = example.nodes()
+    gradient_v, gradient_w = example.gradient_rows()
+    stepped = example.step(learning_rate)
+    differences, difference_lines = _differences(comparisons, nodes, digits)
+    data = {
+        "x": [value.data for value in example.x],
+        "q": [value.data for value in example.q],
+        "h": [value.data for value in example.h],
+        "z": [value.data for value in example.z],
+        "p": [value.data for value in example.p],
+        "loss": example.loss.data,
+        "grad": {"W": gradient_w, "V": gradient_v},
+        "updated": {"W": stepped.W, "V": stepped.V},
+        "slide_differences": differences,
+    }
+
+    forward_rows = []
+    for block in ("x", "q", "h", "z", "p"):
+        for j, node in enumerate(getattr(example, block), start=1):
+            printed, verdict = _slide_cell(comparisons, node.label)
+            formula = WORKED_FORMULAS[block].format(j=j)
+            forward_rows.append((node.label, formula, format_number(node.data, digits), printed, verdict))
+    forward_rows.append(
+        ("L", f"−ln p1 (the label is {example.label_name!r})", format_number(example.loss.data, digits), "", "")
+    )
+
+    at_slides_rate = learning_rate == SLIDES_LEARNING_RATE
+    weight_rows = []
+    for matrix, gradients, after in ((example.W, gradient_w, stepped.W), (example.V, gradient_v, stepped.V)):
+        for row, gradient_row, after_row in zip(matrix, gradients, after):
+            for weight, gradient, updated in zip(row, gradient_row, after_row):
+                printed_gradient, gradient_verdict = _slide_cell(comparisons, f"dL/d{weight.label}")
+                printed_after, after_verdict = _slide_cell(comparisons, f"{weight.label} after one step")
+                said = []
+                if printed_gradient:
+                    said.append(f"dL/d{weight.label} {printed_gradient} {gradient_verdict}")
+                if printed_after and at_slides_rate:
+                    said.append(f"after {printed_after} {after_verdict}")
+                weight_rows.append(
+                    (weight.label, format_number(weight.data, digits), format_number(gradient, digits),
+                     format_number(updated, digits), "; ".join(said))
+                )
+
+    lines = [
+        "The slides' worked example: 3 inputs → 2 sigmoid units → 3 softmax outputs, no biases,",
+        f"label {example.label_name!r} = one-hot [{', '.join(f'{y:g}' for y in example.target)}], "
+        "loss L = −Σ y_i ln p_i = −ln p1.",
+        "'exact' is what tracegrad computes; 'slides' is the number printed on the slides.",
+        "",
+        "Forward pass",
+        format_table(("node", "computed as", "exact", "slides", ""), forward_rows, right_aligned=(2, 3)),
+        "",
+        f"Backward pass and one gradient-descent step at η = {learning_rate:g}: "
+        f"w ← w − {learning_rate:g}·dL/dw",
+        format_table(("weight", "before", "dL/dweight", "after", "slides"), weight_rows,
+                     right_aligned=(1, 2, 3)),
+        "",
+        "The slides' chain rule for dL/dw11, read off the graph's edges:",
+        str(explain(example.loss, example.W[0][0])),
+        "",
+        "Where the slides differ from the exact computation",
+        *(difference_lines or ["  nowhere"]),
+    ]
+    return data, lines, example
+
+
+def run(args):
+    make_folder(args.out)
+    data, lines, example = worked_example_report(args.learning_rate, args.digits)
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print("\n".join(lines))
+    report_pictures(example.loss, args, example.groups, "worked_example")
+    return SUCCESS
+
+
+def add_command(commands):
+    command = commands.add_parser(
+        "worked-example",
+        help="every number of the slides' 3-2-3 network, next to what the slides print",
+        description="Forward pass (q, h, z, p, L), backward pass (every dL/dW and dL/dV) and the "
+                    "weights after one gradient-descent step, each next to the number printed on "
+                    "the slides, with every place where the slides differ from the exact "
+                    "computation flagged.",
+        epilog="examples:\n  tracegrad worked-example\n  tracegrad worked-example --json\n"
+               "  tracegrad worked-example --out pictures/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_example_options(command)
+    command.set_defaults(run=run)
