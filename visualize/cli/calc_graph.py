@@ -1,10 +1,11 @@
 """``tracegrad calc-graph``: the slides' h = σ(w0 + w1·x1 + w2·x2), l = (y − h)², by the numbers."""
 
-import argparse
-import json
-
-from visualize.cli.arguments import SUCCESS, finite_number, make_folder
-from visualize.cli.slide_examples import SLIDES_LEARNING_RATE, add_example_options, report_pictures
+from autograd.errors import TracegradError
+from visualize.cli.arguments import SUCCESS, NumericFailure, check_number, number, shown
+from visualize.cli.slide_examples import (
+    SLIDES_LEARNING_RATE, add_example_command, check_example_options, check_step, report_pictures,
+    show_report,
+)
 from visualize.explain import explain
 from visualize.tables import format_number, format_table
 
@@ -30,6 +31,8 @@ def calc_graph_report(values, learning_rate=SLIDES_LEARNING_RATE, digits=4):
     forward = {name: nodes[name].data for name in CALC_FORMULAS}
     gradients = {name: nodes[name].grad for name in CALC_LEAVES + tuple(CALC_FORMULAS)}
     updated = {name: nodes[name].data - learning_rate * nodes[name].grad for name in CALC_WEIGHTS}
+    check_step([(name, nodes[name].data, nodes[name].grad, updated[name]) for name in CALC_WEIGHTS],
+               learning_rate)
     data = {
         "x": {"x1": example.x1.data, "x2": example.x2.data},
         "y": example.y.data,
@@ -60,31 +63,33 @@ def calc_graph_report(values, learning_rate=SLIDES_LEARNING_RATE, digits=4):
     ]
     return data, lines, example
 
+
 def run(args):
-    make_folder(args.out)
     values = {name: getattr(args, name) for name in CALC_LEAVES if getattr(args, name) is not None}
-    data, lines, example = calc_graph_report(values, args.learning_rate, args.digits)
-    if args.json:
-        print(json.dumps(data, indent=2))
-    else:
-        print("\n".join(lines))
+    for name, value in values.items():
+        check_number(f"--{name}", value)
+    check_example_options(args)
+    try:
+        data, lines, example = calc_graph_report(values, args.learning_rate, args.digits)
+    except TracegradError as error:
+        given = " ".join(f"--{name} {shown(value)}" for name, value in values.items()) or "the default numbers"
+        raise NumericFailure(f"with {given} the computation leaves 64-bit floats: {error}; "
+                             "choose smaller numbers") from None
+    show_report(args, data, lines)
     report_pictures(example.loss, args, example.groups, "calc_graph")
     return SUCCESS
 
 
 def add_command(commands):
-    command = commands.add_parser(
-        "calc-graph",
-        help="the slides' calculation graph h = σ(w0 + w1·x1 + w2·x2), l = (y − h)²",
+    command = add_example_command(
+        commands, "calc-graph",
+        summary="the slides' calculation graph h = σ(w0 + w1·x1 + w2·x2), l = (y − h)²",
         description="Forward and backward pass of the slides' calculation graph "
                     "h(x) = σ(w0 + w1·x1 + w2·x2), l(x, y) = (y − h(x))², and one gradient-descent "
                     "step. The numbers default to a sample where s = 0, h = 0.5 and l = 0.25.",
-        epilog="examples:\n  tracegrad calc-graph\n  tracegrad calc-graph --x1 1 --x2 2 --y 0\n"
-               "  tracegrad calc-graph --json --out pictures/",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=("", "--x1 1 --x2 2 --y 0", "--json --out pictures/"),
     )
     for name in CALC_LEAVES:
-        command.add_argument(f"--{name}", type=finite_number, metavar="NUMBER",
-                             help=f"the value of {name}")
-    add_example_options(command)
+        command.add_argument(f"--{name}", type=number, metavar="NUMBER",
+                             help=f"the value of {name} (a finite number)")
     command.set_defaults(run=run)

@@ -1,25 +1,62 @@
-"""What ``worked-example`` and ``calc-graph`` share: their options and the pictures ``--out`` writes."""
+"""What ``worked-example`` and ``calc-graph`` share: their options, the checks of one
+gradient-descent step, and how the report and the pictures of ``--out`` come out."""
 
+import argparse
+import json
+import math
 import pathlib
 import sys
 
 import autograd
-from visualize.cli.arguments import CommandError, positive_number, whole_number
+from visualize.cli.arguments import (
+    CannotWrite, NumericFailure, check_number, number, prepare_folder, say, shown, whole_number,
+)
 
 SLIDES_LEARNING_RATE = 0.5
+MAX_DIGITS = 12  # a float has about 16 significant digits; more decimals would print noise
 
 
-def add_example_options(command):
+def add_example_command(commands, name, *, summary, description, examples):
+    """The sub-parser of one slide example, with the options both examples take."""
+    command = commands.add_parser(
+        name, help=summary, description=description,
+        epilog="examples:\n" + "\n".join(f"  tracegrad {name} {example}".rstrip() for example in examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     command.add_argument("--json", action="store_true",
                          help="print the numbers as JSON instead of tables")
     command.add_argument("--out", metavar="DIR",
                          help="also write pictures into DIR: forward and backward graphs (SVG, PNG, DOT), "
                               "one frame per backward step, and an interactive HTML page")
-    command.add_argument("--learning-rate", "--eta", dest="learning_rate", type=positive_number,
+    command.add_argument("--learning-rate", "--eta", dest="learning_rate", type=number,
                          default=SLIDES_LEARNING_RATE, metavar="η",
-                         help="step size of the gradient-descent step (default: the slides' 0.5)")
-    command.add_argument("--digits", type=whole_number(1, 12), default=4,
-                         help="decimals shown (default 4, as on the slides)")
+                         help="step size of the gradient-descent step, > 0 (default: the slides' 0.5)")
+    command.add_argument("--digits", type=whole_number, default=4,
+                         help=f"decimals shown, 1 to {MAX_DIGITS} (default 4, as on the slides)")
+    return command
+
+
+def check_example_options(args):
+    """Refuse the shared options' values before any work; create the ``--out`` folder."""
+    check_number("--learning-rate", args.learning_rate, above=0)
+    check_number("--digits", args.digits, minimum=1, maximum=MAX_DIGITS)
+    if args.out is not None:
+        prepare_folder("--out", args.out)
+
+
+def check_step(weights, learning_rate):
+    """Refuse a step w − η·dL/dw that leaves a float, for (label, before, gradient, after) rows."""
+    for label, before, gradient, after in weights:
+        if not math.isfinite(after):
+            raise NumericFailure(
+                f"--learning-rate {shown(learning_rate)} takes {label} beyond a 64-bit float in one step "
+                f"({shown(before)} − {shown(learning_rate)}·{shown(gradient)}); choose a smaller one"
+            )
+
+
+def show_report(args, data, lines):
+    """The report as JSON (never a non-standard NaN or Infinity) or as tables."""
+    say(json.dumps(data, indent=2, allow_nan=False) if args.json else "\n".join(lines))
 
 
 def write_pictures(root, folder, groups, name):
@@ -45,21 +82,16 @@ def write_pictures(root, folder, groups, name):
 
 
 def report_pictures(root, args, groups, name):
+    """Write the pictures of ``--out``, if asked, and list them (on stderr under --json)."""
     if args.out is None:
         return
     try:
         written, step_pictures, page = write_pictures(root, args.out, groups, name)
-    except CommandError:
-        raise
-    except OSError as error:
-        raise CommandError(f"--out: could not write into {args.out!r}: {error}") from None
-    except Exception as error:  # noqa: BLE001 - a renderer failure must still end in one clear line
-        raise CommandError(f"--out: {type(error).__name__}: {error}") from None
-    stream = sys.stderr if args.json else sys.stdout
-    print(f"\nWrote into {args.out}:", file=stream)
-    for path in written:
-        print(f"  {path}", file=stream)
+    except (OSError, RuntimeError) as error:  # RuntimeError: the renderer is missing or failed
+        raise CannotWrite(f"--out: could not write the pictures into {shown(args.out)}: "
+                          f"{getattr(error, 'strerror', None) or error}") from None
+    listing = [f"\nWrote into {args.out}:", *(f"  {path}" for path in written)]
     if step_pictures:
-        print(f"  {len(step_pictures)} backward-step frames in {step_pictures[0].parent}/", file=stream)
-    print(f"  the interactive page: {page}  (open it in a browser)", file=stream)
-
+        listing.append(f"  {len(step_pictures)} backward-step frames in {step_pictures[0].parent}/")
+    listing.append(f"  the interactive page: {page}  (open it in a browser)")
+    say(*listing, stream=sys.stderr if args.json else None)

@@ -1,11 +1,9 @@
 """``tracegrad worked-example``: every number of the slides' 3-2-3 network next to the slides'."""
 
-import argparse
-import json
-
-from visualize.cli.arguments import SUCCESS, make_folder
+from visualize.cli.arguments import SUCCESS
 from visualize.cli.slide_examples import (
-    SLIDES_LEARNING_RATE, add_example_options, report_pictures,
+    SLIDES_LEARNING_RATE, add_example_command, check_example_options, check_step, report_pictures,
+    show_report,
 )
 from visualize.explain import explain
 from visualize.tables import format_number, format_table
@@ -87,6 +85,14 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
     nodes = example.nodes()
     gradient_v, gradient_w = example.gradient_rows()
     stepped = example.step(learning_rate)
+    weight_steps = [  # (weight, dL/dweight, weight after the step), W first as on the slides
+        (weight, gradient, updated)
+        for matrix, gradients, after in ((example.W, gradient_w, stepped.W), (example.V, gradient_v, stepped.V))
+        for row, gradient_row, after_row in zip(matrix, gradients, after)
+        for weight, gradient, updated in zip(row, gradient_row, after_row)
+    ]
+    check_step([(weight.label, weight.data, gradient, updated) for weight, gradient, updated in weight_steps],
+               learning_rate)
     differences, difference_lines = _differences(comparisons, nodes, digits)
     data = {
         "x": [value.data for value in example.x],
@@ -112,20 +118,18 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
 
     at_slides_rate = learning_rate == SLIDES_LEARNING_RATE
     weight_rows = []
-    for matrix, gradients, after in ((example.W, gradient_w, stepped.W), (example.V, gradient_v, stepped.V)):
-        for row, gradient_row, after_row in zip(matrix, gradients, after):
-            for weight, gradient, updated in zip(row, gradient_row, after_row):
-                printed_gradient, gradient_verdict = _slide_cell(comparisons, f"dL/d{weight.label}")
-                printed_after, after_verdict = _slide_cell(comparisons, f"{weight.label} after one step")
-                said = []
-                if printed_gradient:
-                    said.append(f"dL/d{weight.label} {printed_gradient} {gradient_verdict}")
-                if printed_after and at_slides_rate:
-                    said.append(f"after {printed_after} {after_verdict}")
-                weight_rows.append(
-                    (weight.label, format_number(weight.data, digits), format_number(gradient, digits),
-                     format_number(updated, digits), "; ".join(said))
-                )
+    for weight, gradient, updated in weight_steps:
+        printed_gradient, gradient_verdict = _slide_cell(comparisons, f"dL/d{weight.label}")
+        printed_after, after_verdict = _slide_cell(comparisons, f"{weight.label} after one step")
+        said = []
+        if printed_gradient:
+            said.append(f"dL/d{weight.label} {printed_gradient} {gradient_verdict}")
+        if printed_after and at_slides_rate:
+            said.append(f"after {printed_after} {after_verdict}")
+        weight_rows.append(
+            (weight.label, format_number(weight.data, digits), format_number(gradient, digits),
+             format_number(updated, digits), "; ".join(said))
+        )
 
     lines = [
         "The slides' worked example: 3 inputs → 2 sigmoid units → 3 softmax outputs, no biases,",
@@ -151,27 +155,21 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
 
 
 def run(args):
-    make_folder(args.out)
+    check_example_options(args)
     data, lines, example = worked_example_report(args.learning_rate, args.digits)
-    if args.json:
-        print(json.dumps(data, indent=2))
-    else:
-        print("\n".join(lines))
+    show_report(args, data, lines)
     report_pictures(example.loss, args, example.groups, "worked_example")
     return SUCCESS
 
 
 def add_command(commands):
-    command = commands.add_parser(
-        "worked-example",
-        help="every number of the slides' 3-2-3 network, next to what the slides print",
+    command = add_example_command(
+        commands, "worked-example",
+        summary="every number of the slides' 3-2-3 network, next to what the slides print",
         description="Forward pass (q, h, z, p, L), backward pass (every dL/dW and dL/dV) and the "
                     "weights after one gradient-descent step, each next to the number printed on "
                     "the slides, with every place where the slides differ from the exact "
                     "computation flagged.",
-        epilog="examples:\n  tracegrad worked-example\n  tracegrad worked-example --json\n"
-               "  tracegrad worked-example --out pictures/",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=("", "--json", "--out pictures/"),
     )
-    add_example_options(command)
     command.set_defaults(run=run)
