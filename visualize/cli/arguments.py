@@ -86,6 +86,9 @@ class Parser(argparse.ArgumentParser):
         return namespace
 
     def error(self, message):
+        if message.endswith("expected one argument"):
+            # argparse reads -1e-3 or -inf as an option of its own, not as the value before it.
+            message += "; write a value that starts with '-' after '=', as in --w1=-1e-3"
         self.exit(BAD_ARGUMENT, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 

@@ -136,11 +136,11 @@ def run(args):
     from nn.training import accuracy, train
 
     _check_options(args)
+    dataset = _dataset(args)  # cheap, and the size checks need its shape
+    _check_sizes(args, dataset)
     if not args.no_plots:
         args.out = DEFAULT_OUT if args.out is None else args.out
         prepare_folder("--out", args.out)
-    dataset = _dataset(args)
-    _check_sizes(args, dataset)
     n_classes = len(dataset.class_names)
     model = MLP(len(dataset.feature_names), [*args.hidden, n_classes],
                 activation=args.activation, seed=args.seed)
