@@ -150,7 +150,7 @@ def test_an_unreadable_command_line_points_to_the_commands_help(capsys):
 
 def test_a_negative_number_after_a_space_is_told_to_use_equals(capsys):
     _, _, err = outcome(capsys, ["calc-graph", "--w1", "-1e-3"])
-    assert "argument --w1: expected one argument; write a value that starts with '-' after '='" in err
+    assert "argument --w1: expected one argument (a value that starts with '-' goes after '='" in err
     code, out, _ = outcome(capsys, ["calc-graph", "--json", "--w1=-1e-3"])
     assert code == 0 and json.loads(out)["w"]["w1"] == -1e-3
 

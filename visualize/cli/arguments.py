@@ -88,7 +88,7 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         if message.endswith("expected one argument"):
             # argparse reads -1e-3 or -inf as an option of its own, not as the value before it.
-            message += "; write a value that starts with '-' after '=', as in --w1=-1e-3"
+            message += " (a value that starts with '-' goes after '=', as in --w1=-1e-3)"
         self.exit(BAD_ARGUMENT, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
@@ -127,8 +127,8 @@ def check_number(option, value, *, minimum=None, maximum=None, above=None):
         and (maximum is None or value <= maximum)
     )
     if not allowed:
-        bounds = [f"{sign} {shown(bound)}" for sign, bound in ((">=", minimum), (">", above), ("<=", maximum))
-                  if bound is not None]
+        limits = ((">=", minimum), (">", above), ("<=", maximum))
+        bounds = [f"{sign} {shown(bound)}" for sign, bound in limits if bound is not None]
         kind = "a whole number" if isinstance(value, int) else "a finite number"
         raise InvalidValue(" ".join([f"{option} must be {kind}", " and ".join(bounds)]).rstrip()
                            + f", got {shown(value)}")
@@ -155,7 +155,8 @@ def prepare_folder(option, folder):
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as error:
-        raise CannotWrite(f"{option}: cannot write into {shown(folder)}: {error.strerror or error}") from None
+        raise CannotWrite(f"{option}: cannot write into {shown(folder)}: "
+                          f"{error.strerror or error}") from None
     return path
 
 

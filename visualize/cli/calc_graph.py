@@ -72,7 +72,7 @@ def run(args):
     try:
         data, lines, example = calc_graph_report(values, args.learning_rate, args.digits)
     except TracegradError as error:
-        given = " ".join(f"--{name} {shown(value)}" for name, value in values.items()) or "the default numbers"
+        given = " ".join(f"--{name} {shown(value)}" for name, value in values.items())
         raise NumericFailure(f"with {given} the computation leaves 64-bit floats: {error}; "
                              "choose smaller numbers") from None
     show_report(args, data, lines)

@@ -176,7 +176,8 @@ def run(args):
     except (TracegradError, OverflowError) as error:
         raise _diverged(error, learning_rate, args) from None
     except OSError as error:
-        raise CannotWrite(f"--out: could not write into {shown(args.out)}: {error.strerror or error}") from None
+        raise CannotWrite(f"--out: could not write into {shown(args.out)}: "
+                          f"{error.strerror or error}") from None
     say(*(f"wrote {path}" for path in paths))
     return SUCCESS
 
@@ -213,7 +214,8 @@ def add_command(commands):
                          help="update after each example, after the whole set, or after each "
                               "mini-batch (default mini-batch)")
     command.add_argument("--batch-size", type=whole_number, metavar="N",
-                         help=f"examples per update, with --mode mini-batch only (default {DEFAULT_BATCH_SIZE})")
+                         help=f"examples per update, with --mode mini-batch only "
+                              f"(default {DEFAULT_BATCH_SIZE})")
     command.add_argument("--epochs", type=whole_number, default=100, metavar="N",
                          help=f"passes over the data, 1 to {MAX_EPOCHS:,} (default 100)")
     command.add_argument("--seed", type=whole_number, default=0,

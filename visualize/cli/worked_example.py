@@ -85,13 +85,14 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
     nodes = example.nodes()
     gradient_v, gradient_w = example.gradient_rows()
     stepped = example.step(learning_rate)
+    matrices = ((example.W, gradient_w, stepped.W), (example.V, gradient_v, stepped.V))
     weight_steps = [  # (weight, dL/dweight, weight after the step), W first as on the slides
         (weight, gradient, updated)
-        for matrix, gradients, after in ((example.W, gradient_w, stepped.W), (example.V, gradient_v, stepped.V))
+        for matrix, gradients, after in matrices
         for row, gradient_row, after_row in zip(matrix, gradients, after)
         for weight, gradient, updated in zip(row, gradient_row, after_row)
     ]
-    check_step([(weight.label, weight.data, gradient, updated) for weight, gradient, updated in weight_steps],
+    check_step([(weight.label, weight.data, gradient, after) for weight, gradient, after in weight_steps],
                learning_rate)
     differences, difference_lines = _differences(comparisons, nodes, digits)
     data = {
