@@ -15,7 +15,7 @@ target is almost always a slip.
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 
 def number(value, where: str, *, minimum=None, maximum=None, above=None, below=None,
@@ -63,8 +63,8 @@ def whole_number(value, where: str, *, minimum=None) -> int:
 
 
 def sequence(value, where: str, what: str = "a list") -> list:
-    """``value`` as a list, refusing text and single numbers (which have a length or look like one)."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+    """``value`` as a list: a list, a tuple, an array; never text, a mapping or a single number."""
+    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
         raise TypeError(f"{where}: expected {what}, got {type(value).__name__} {_shown(value)}")
     return list(value)
 
