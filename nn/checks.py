@@ -18,7 +18,7 @@ import numbers
 from collections.abc import Mapping
 
 
-def number(value, where: str, *, minimum=None, maximum=None, above=None, below=None,
+def real_number(value, where: str, *, minimum=None, maximum=None, above=None, below=None,
            infinite_allowed: bool = False) -> float:
     """``value`` as a float within the given bounds (inclusive ``minimum`` / ``maximum``,
     exclusive ``above`` / ``below``); infinities only when ``infinite_allowed``."""
@@ -44,8 +44,8 @@ def number(value, where: str, *, minimum=None, maximum=None, above=None, below=N
 
 
 def finite_number(value, where: str, *, minimum=None, maximum=None, above=None, below=None) -> float:
-    """``value`` as a finite float within the given bounds (see ``number``)."""
-    return number(value, where, minimum=minimum, maximum=maximum, above=above, below=below)
+    """``value`` as a finite float within the given bounds (see ``real_number``)."""
+    return real_number(value, where, minimum=minimum, maximum=maximum, above=above, below=below)
 
 
 def probability(value, where: str) -> float:
@@ -53,12 +53,49 @@ def probability(value, where: str) -> float:
     return finite_number(value, where, minimum=0.0, maximum=1.0)
 
 
-def whole_number(value, where: str, *, minimum=None) -> int:
+def whole_number(value, where: str, *, minimum=None, maximum=None) -> int:
     """``value`` as an int (``2.0`` and ``2.5`` are refused: a count is never a float)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{where}: expected a whole number, got {type(value).__name__} {_shown(value)}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{where} must be >= {minimum}, got {_shown(value)}")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{where} must be {_bounds(minimum, maximum, None, None)}, got {_shown(value)}")
+    return int(value)
+
+
+# Long enough for any name a person types; short enough that a hostile file cannot
+# plant megabytes of label text in every picture.
+MAX_NAME_LENGTH = 40
+
+
+def node_name(value, where: str) -> str:
+    """``value`` as a name for nodes: 1 to ``MAX_NAME_LENGTH`` printable characters.
+
+    Names end up in labels, tables and pictures, where a line break, a tab or a
+    control character would break the layout, so those are refused.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{where}: expected a name (text), got {type(value).__name__} {_shown(value)}")
+    if not 1 <= len(value) <= MAX_NAME_LENGTH:
+        raise ValueError(
+            f"{where}: expected a name of 1 to {MAX_NAME_LENGTH} characters, got {len(value)}: {_shown(value)}"
+        )
+    if not value.isprintable():
+        raise ValueError(
+            f"{where}: a name must be printable text (no line breaks, tabs or control "
+            f"characters), got {_shown(value)}"
+        )
+    return value
+
+
+def class_index(value, classes: int, where: str) -> int:
+    """``value`` as a class index in 0..classes − 1 (0-based, like Python lists)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{where}: expected a class index (a whole number in 0..{classes - 1}), "
+            f"got {type(value).__name__} {_shown(value)}"
+        )
+    if not 0 <= value < classes:
+        raise ValueError(f"{where}: class index {value} is outside 0..{classes - 1}")
     return int(value)
 
 
@@ -98,13 +135,18 @@ def number_rows(rows, where: str, width: int | None = None, width_source: str = 
 
 
 def _bounds(minimum, maximum, above, below) -> str:
-    low = f"[{minimum:g}" if minimum is not None else f"({above:g}" if above is not None else None
-    high = f"{maximum:g}]" if maximum is not None else f"{below:g})" if below is not None else None
+    low = f"[{_bound(minimum)}" if minimum is not None else f"({_bound(above)}" if above is not None else None
+    high = f"{_bound(maximum)}]" if maximum is not None else f"{_bound(below)})" if below is not None else None
     if low and high:
         return f"in {low}, {high}"
     if low:
-        return f">= {minimum:g}" if minimum is not None else f"> {above:g}"
-    return f"<= {maximum:g}" if maximum is not None else f"< {below:g}"
+        return f">= {_bound(minimum)}" if minimum is not None else f"> {_bound(above)}"
+    return f"<= {_bound(maximum)}" if maximum is not None else f"< {_bound(below)}"
+
+
+def _bound(limit) -> str:
+    # Counts print whole (1000000, not 1e+06); other bounds as short as they go (0, 0.5).
+    return str(limit) if isinstance(limit, int) else f"{limit:g}"
 
 
 def _shown(value) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from autograd import Value, dot
 
 from nn.activations import ELEMENTWISE, apply_activation, check_activation
-from nn.checks import finite_number
+from nn.checks import finite_number, probability, whole_number
 from nn.init import as_rng, default_initialiser, initial_weights
 
 
@@ -107,12 +107,6 @@ def _input_list(inputs, expected: int, where: str) -> list:
     return list(inputs)
 
 
-def _check_size(size, what: str) -> int:
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"{what} must be a positive int, got {size!r}")
-    return size
-
-
 class Neuron(Module):
     """One unit: activation(w1·x1 + ... + wn·xn + b), the pre-activation one ``dot`` node.
 
@@ -132,7 +126,7 @@ class Neuron(Module):
         seed: random.Random | int | None = None,
     ) -> None:
         super().__init__()
-        self.nin = _check_size(nin, "Neuron: nin")
+        self.nin = whole_number(nin, "Neuron: nin", minimum=1)
         if check_activation(activation, "Neuron") not in ELEMENTWISE:
             raise ValueError(
                 f"Neuron: {activation!r} reads a whole layer; give it to a Layer, not a Neuron"
@@ -198,8 +192,8 @@ class Layer(Module):
         output_name: str | None = None,
     ) -> None:
         super().__init__()
-        self.nin = _check_size(nin, "Layer: nin")
-        self.nout = _check_size(nout, "Layer: nout")
+        self.nin = whole_number(nin, "Layer: nin", minimum=1)
+        self.nout = whole_number(nout, "Layer: nout", minimum=1)
         self.activation = check_activation(activation, "Layer")
         self.weight_name = str(weight_name)
         self.bias_name = str(bias_name)
@@ -326,9 +320,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, seed: random.Random | int | None = None) -> None:
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
-        self.p = float(p)
+        self.p = probability(p, "Dropout: p")
         self.rng = as_rng(seed)
 
     def forward(self, inputs) -> list[Value]:
@@ -381,10 +373,10 @@ class MLP(Module):
         bias_names: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
-        self.nin = _check_size(nin, "MLP: nin")
+        self.nin = whole_number(nin, "MLP: nin", minimum=1)
         if isinstance(sizes, (int, str)) or not isinstance(sizes, Sequence) or not sizes:
             raise ValueError(f"MLP: sizes must be a non-empty list of layer widths, got {sizes!r}")
-        self.sizes = [_check_size(size, f"MLP: layer width {k + 1}") for k, size in enumerate(sizes)]
+        self.sizes = [whole_number(size, f"MLP: layer width {k + 1}", minimum=1) for k, size in enumerate(sizes)]
         count = len(self.sizes)
         if activations is None:
             activations = [activation] * (count - 1) + [output_activation]

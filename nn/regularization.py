@@ -10,12 +10,12 @@ Each takes a ``Module`` (its ``weights()``, biases left out, as is usual) or a
 list of ``Value`` nodes, and returns one ``Value`` to add to the loss.
 """
 
-import math
 from collections.abc import Sequence
 
 import autograd
 from autograd import Value
 
+from nn.checks import finite_number
 from nn.module import Layer, Module
 
 
@@ -32,11 +32,7 @@ def _weights(source, where: str) -> list[Value]:
 
 
 def _strength(strength, where: str) -> float:
-    if isinstance(strength, bool) or not isinstance(strength, (int, float)):
-        raise TypeError(f"{where}: λ must be a number, got {strength!r}")
-    if not (math.isfinite(strength) and strength >= 0.0):
-        raise ValueError(f"{where}: λ must be finite and >= 0, got {strength!r}")
-    return float(strength)
+    return finite_number(strength, f"{where}: λ", minimum=0.0)
 
 
 def sum_of_squares(values: Sequence[Value]) -> Value:

@@ -38,6 +38,7 @@ import time
 from dataclasses import dataclass, field
 
 from autograd import Value, no_grad, sum_values
+from nn.checks import whole_number
 from nn.clip import clip_by_norm, clip_by_value
 from nn.data import Dataset, batch_indices
 from nn.losses import (
@@ -156,7 +157,7 @@ def train(model, inputs, targets, *, loss, optimizer, mode="mini-batch", batch_s
     inputs, targets = _examples(inputs, targets, "train")
     per_example_loss = _loss_function(loss)
     batch_size = _batch_size(mode, batch_size, len(inputs))
-    epochs = _positive_int(epochs, "epochs")
+    epochs = whole_number(epochs, "train: epochs", minimum=1)
     if reduction not in ("mean", "sum"):
         raise ValueError(f"train: reduction must be 'mean' or 'sum', got {reduction!r}")
     parameters = _checked_optimizer(model, optimizer)
@@ -348,15 +349,7 @@ def _batch_size(mode, batch_size, count):
                 f"{'1 example' if mode == 'stochastic' else 'the whole set'} per update"
             )
         return 1 if mode == "stochastic" else count
-    return min(_positive_int(32 if batch_size is None else batch_size, "batch_size"), count)
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"train: {name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"train: {name} must be at least 1, got {value!r}")
-    return value
+    return min(whole_number(32 if batch_size is None else batch_size, "train: batch_size", minimum=1), count)
 
 
 def _checked_optimizer(model, optimizer):

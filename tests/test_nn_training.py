@@ -264,9 +264,9 @@ def test_progress_bar_covers_a_longer_previous_line():
 @pytest.mark.parametrize("options, error, message", [
     (dict(mode="online"), ValueError, "train: mode must be one of stochastic, batch, mini-batch"),
     (dict(mode="stochastic", batch_size=4), ValueError, "batch_size only applies to mode='mini-batch'"),
-    (dict(mode="mini-batch", batch_size=0), ValueError, "train: batch_size must be at least 1"),
-    (dict(epochs=0), ValueError, "train: epochs must be at least 1"),
-    (dict(epochs=2.5), TypeError, "train: epochs must be an integer"),
+    (dict(mode="mini-batch", batch_size=0), ValueError, "train: batch_size must be >= 1, got 0"),
+    (dict(epochs=0), ValueError, "train: epochs must be >= 1, got 0"),
+    (dict(epochs=2.5), TypeError, "train: epochs: expected a whole number, got float 2.5"),
     (dict(loss="cross_entropyy"), ValueError, "train: loss must be a function or one of"),
     (dict(reduction="max"), ValueError, "train: reduction must be 'mean' or 'sum'"),
     (dict(optimizer=SGD([Value(1.0)], lr=0.1)), ValueError,
