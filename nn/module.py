@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from autograd import Value, dot
 
 from nn.activations import ELEMENTWISE, apply_activation, check_activation
-from nn.checks import finite_number, probability, whole_number
+from nn.checks import finite_number, node_name, probability, sequence, whole_number
 from nn.init import as_rng, default_initialiser, initial_weights
 
 
@@ -194,9 +194,10 @@ class Layer(Module):
         super().__init__()
         self.nin = whole_number(nin, "Layer: nin", minimum=1)
         self.nout = whole_number(nout, "Layer: nout", minimum=1)
+        _check_parameter_count(parameter_count(nin, nout, bias), f"Layer ({nin}→{nout})")
         self.activation = check_activation(activation, "Layer")
-        self.weight_name = str(weight_name)
-        self.bias_name = str(bias_name)
+        self._weight_name = node_name(weight_name, "Layer: weight_name")
+        self._bias_name = node_name(bias_name, "Layer: bias_name")
         self.preactivation_name = preactivation_name
         self.output_name = output_name
         self.init = init or default_initialiser(activation)
@@ -216,6 +217,36 @@ class Layer(Module):
     @property
     def has_bias(self) -> bool:
         return self.neurons[0].bias is not None
+
+    # ----- names: checked once here, so whatever a layer holds can be saved and loaded ----
+
+    @property
+    def weight_name(self) -> str:
+        """The matrix's letter; fixed at construction, because the weights' labels are made from it."""
+        return self._weight_name
+
+    @property
+    def bias_name(self) -> str:
+        """The biases' prefix; fixed at construction, like ``weight_name``."""
+        return self._bias_name
+
+    @property
+    def preactivation_name(self) -> str | None:
+        """What labels the pre-activation nodes a call makes (``"q"`` gives q1, q2, ...)."""
+        return self._preactivation_name
+
+    @preactivation_name.setter
+    def preactivation_name(self, name: str | None) -> None:
+        self._preactivation_name = _optional_name(name, "Layer: preactivation_name")
+
+    @property
+    def output_name(self) -> str | None:
+        """What labels the activation nodes a call makes (``"h"`` gives h1, h2, ...)."""
+        return self._output_name
+
+    @output_name.setter
+    def output_name(self, name: str | None) -> None:
+        self._output_name = _optional_name(name, "Layer: output_name")
 
     # ----- weights in the slides' orientation ------------------------------------------
 
@@ -302,6 +333,29 @@ class Layer(Module):
         )
 
 
+def _optional_name(name, where: str) -> str | None:
+    return None if name is None else node_name(name, where)
+
+
+# Limits on what a module holds, shared with nn.serialization so that every model
+# a Module accepts can be saved and loaded back, and no file can ask for more.
+MAX_PARAMETERS = 1_000_000  # scalar Values; far beyond anything this engine trains in reasonable time
+MAX_LAYERS = 1000
+
+
+def parameter_count(nin: int, nout: int, bias: bool) -> int:
+    """How many weights and biases a layer from ``nin`` inputs to ``nout`` units holds."""
+    return nout * (nin + (1 if bias else 0))
+
+
+def _check_parameter_count(count: int, where: str) -> None:
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{where}: {count} parameters is more than the {MAX_PARAMETERS} a tracegrad model "
+            f"may hold (each is a Python object; training that many scalars would take hours)"
+        )
+
+
 def _length(thing) -> str:
     return str(len(thing)) if isinstance(thing, Sequence) else type(thing).__name__
 
@@ -378,6 +432,12 @@ class MLP(Module):
             raise ValueError(f"MLP: sizes must be a non-empty list of layer widths, got {sizes!r}")
         self.sizes = [whole_number(size, f"MLP: layer width {k + 1}", minimum=1) for k, size in enumerate(sizes)]
         count = len(self.sizes)
+        if count > MAX_LAYERS:
+            raise ValueError(f"MLP: at most {MAX_LAYERS} layers, got {count}")
+        widths = [self.nin] + self.sizes
+        _check_parameter_count(
+            sum(parameter_count(widths[k], widths[k + 1], bias) for k in range(count)), "MLP"
+        )
         if activations is None:
             activations = [activation] * (count - 1) + [output_activation]
         if len(activations) != count:
@@ -385,15 +445,18 @@ class MLP(Module):
         for k, name in enumerate(activations[:-1]):
             if check_activation(name, f"MLP layer {k + 1}") not in ELEMENTWISE:
                 raise ValueError(f"MLP: {name!r} belongs on the output layer, not hidden layer {k + 1}")
-        names = list(weight_names) if weight_names is not None else default_weight_names(count)
+        names = (sequence(weight_names, "MLP: weight_names", "a list of names")
+                 if weight_names is not None else default_weight_names(count))
         if len(names) != count:
             raise ValueError(f"MLP: {count} layers but {len(names)} weight names")
+        names = [node_name(name, f"MLP: weight_names[{k}]") for k, name in enumerate(names)]
         if bias_names is None:
             bias_names = ["b"] if count == 1 else [f"b_{name}" for name in names]
+        bias_names = sequence(bias_names, "MLP: bias_names", "a list of names")
         if len(bias_names) != count:
             raise ValueError(f"MLP: {count} layers but {len(bias_names)} bias names")
+        bias_names = [node_name(name, f"MLP: bias name of layer {k + 1}") for k, name in enumerate(bias_names)]
         rng = random.Random(seed)
-        widths = [self.nin] + self.sizes
         self.layers = [
             Layer(
                 widths[k],
