@@ -206,9 +206,7 @@ def _checked(data) -> dict:
     top = _mapping(data, "file", {"format", "version", "model"})
     if top["format"] != FORMAT:
         _fail("format", f"expected {FORMAT!r}, got {_describe(top['format'])}")
-    version = top["version"]
-    if isinstance(version, bool) or not isinstance(version, int):
-        _fail("version", f"expected a whole number, got {_describe(version)}")
+    version = _file_check(whole_number, top["version"], "version")
     if version != FORMAT_VERSION:
         newer = " (written by a newer tracegrad?)" if version > FORMAT_VERSION else ""
         _fail("version", f"this tracegrad reads version {FORMAT_VERSION}, the file is version {version}{newer}")
