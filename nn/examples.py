@@ -212,9 +212,8 @@ def worked_example(backward: bool = False) -> WorkedExample:
         bias=False,
         weight_names=["v", "w"],
     )
+    # An MLP names its nodes as the slides do: q, h for the hidden layer, z, p for the output.
     hidden, output = model.layers
-    hidden.preactivation_name, hidden.output_name = "q", "h"
-    output.preactivation_name, output.output_name = "z", "p"
     model.set_weights([V_ROWS, W_ROWS])
 
     x = _leaves(["x1", "x2", "x3"], INPUTS)

@@ -10,12 +10,23 @@ units holds an ``nin × nout`` matrix, row i for input i, column j for unit j.
 The slides' hidden layer V is 3 × 2 and their output layer W is 2 × 3, and a
 parameter's label is its letter and 1-based subscripts: ``v11`` .. ``v32``,
 ``w11`` .. ``w23``, biases ``b1`` .. ``bn`` (``w3_12`` once an index reaches 10).
+
+Every node a call makes is named as on the slides, so no picture, table or
+explanation of a model shows a made-up name:
+
+* inputs given as numbers become one ``Constant`` per feature, ``x1 .. xn``,
+  read by every unit of the first layer (inputs are data, not parameters);
+* a hidden layer's pre-activations are ``q1, q2, ..`` and its activations
+  ``h1, h2, ..``; the output layer's are ``z1, z2, ..`` and ``p1, ..`` for
+  probabilities (softmax, sigmoid) or ``ŷ1, ..`` for any other activation;
+* with several hidden layers each hidden name carries its layer as a
+  superscript: ``q¹1, h¹1, q²1, h²1`` (see ``hidden_names``).
 """
 
 import random
 from collections.abc import Sequence
 
-from autograd import Value, dot
+from autograd import Constant, Value, dot
 
 from nn.activations import ELEMENTWISE, apply_activation, check_activation
 from nn.checks import finite_number, node_name, probability, sequence, whole_number
@@ -93,6 +104,44 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
 
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def hidden_names(layer: int, hidden_layers: int) -> tuple[str, str]:
+    """(pre-activation name, activation name) of hidden layer ``layer`` (1-based).
+
+    One hidden layer uses the slides' plain ``q`` and ``h``. With several, the layer
+    goes in a superscript, the textbook's h⁽ˡ⁾: ``q¹1`` is unit 1 of hidden layer 1.
+    A superscript can never be misread as part of the unit number (``q11`` could be
+    layer 1 unit 1 or unit 11), nor as the ``row_column`` of a weight label like
+    ``w3_12``, however many layers or units there are.
+    """
+    if hidden_layers == 1:
+        return "q", "h"
+    layer_mark = str(layer).translate(_SUPERSCRIPT_DIGITS)
+    return f"q{layer_mark}", f"h{layer_mark}"
+
+
+def default_output_name(activation: str) -> str | None:
+    """The name of an output layer's activations: ``p`` for probabilities, ``ŷ`` for any
+    other output, none for ``identity`` (there the output is the pre-activation ``z``)."""
+    if activation == "identity":
+        return None
+    return "p" if activation in ("softmax", "sigmoid") else "ŷ"
+
+
+def input_nodes(inputs: Sequence, where: str) -> list[Value]:
+    """The inputs as nodes: a ``Value`` as it is, a number as a ``Constant`` named ``x1 .. xn``.
+
+    Made once per call, so every unit reading input i reads the same node xi.
+    """
+    return [
+        value if isinstance(value, Value)
+        else Constant(finite_number(value, f"{where}: input x{i}"), label=f"x{i}")
+        for i, value in enumerate(inputs, 1)
+    ]
+
+
 def _finite_number(number, where: str) -> float:
     return finite_number(number.data if isinstance(number, Value) else number, where)
 
@@ -158,12 +207,17 @@ class Neuron(Module):
         return list(self.weight_values)
 
     def preactivation(self, inputs) -> Value:
-        """w · x + b as one node."""
-        inputs = _input_list(inputs, self.nin, "Neuron")
-        return dot(self.weight_values, inputs, self.bias)
+        """w · x + b as one node, named ``z``."""
+        inputs = input_nodes(_input_list(inputs, self.nin, "Neuron"), "Neuron")
+        node = dot(self.weight_values, inputs, self.bias)
+        node.label = "z"
+        return node
 
     def forward(self, inputs) -> Value:
-        return apply_activation(self.activation, [self.preactivation(inputs)])[0]
+        output = apply_activation(self.activation, [self.preactivation(inputs)])[0]
+        if self.activation != "identity":
+            output.label = default_output_name(self.activation)
+        return output
 
     def __repr__(self):
         return f"Neuron(nin={self.nin}, activation={self.activation!r}, bias={self.bias is not None})"
@@ -174,7 +228,9 @@ class Layer(Module):
 
     ``weight_name`` is the letter of the slides' matrix (``"v"`` gives ``v11`` ..),
     ``bias_name`` the bias prefix. ``preactivation_name`` / ``output_name`` label
-    the nodes a call makes (the slides' ``q1, q2`` and ``h1, h2``).
+    the nodes a call makes (the slides' ``q1, q2`` and ``h1, h2``); left out (or
+    set to None) they are an output layer's ``z`` and ``p`` or ``ŷ``, and an
+    ``MLP`` gives its hidden layers ``q`` and ``h``.
     Calling a layer on a list of numbers or Values returns a list of Values.
     """
 
@@ -237,16 +293,20 @@ class Layer(Module):
 
     @preactivation_name.setter
     def preactivation_name(self, name: str | None) -> None:
-        self._preactivation_name = _optional_name(name, "Layer: preactivation_name")
+        # None means the default: an output layer's z.
+        self._preactivation_name = "z" if name is None else node_name(name, "Layer: preactivation_name")
 
     @property
     def output_name(self) -> str | None:
-        """What labels the activation nodes a call makes (``"h"`` gives h1, h2, ...)."""
+        """What labels the activation nodes a call makes (``"h"`` gives h1, h2, ...);
+        None only for ``identity``, which makes no activation node."""
         return self._output_name
 
     @output_name.setter
     def output_name(self, name: str | None) -> None:
-        self._output_name = _optional_name(name, "Layer: output_name")
+        # None means the default: an output layer's p or ŷ.
+        self._output_name = (default_output_name(self.activation) if name is None
+                             else node_name(name, "Layer: output_name"))
 
     # ----- weights in the slides' orientation ------------------------------------------
 
@@ -310,8 +370,10 @@ class Layer(Module):
 
     def preactivations(self, inputs) -> list[Value]:
         """One ``dot`` node per unit: the slides' q = xV (before the activation)."""
-        inputs = _input_list(inputs, self.nin, f"Layer {self.weight_name} ({self.nin}→{self.nout})")
-        # Checked once for the whole layer, so each unit goes straight to its dot node.
+        where = f"Layer {self.weight_name} ({self.nin}→{self.nout})"
+        # Checked and made into nodes once for the whole layer, so each unit goes
+        # straight to its dot node and all of them read the same x1 .. xn.
+        inputs = input_nodes(_input_list(inputs, self.nin, where), where)
         outputs = [dot(neuron.weight_values, inputs, neuron.bias) for neuron in self.neurons]
         _label_all(outputs, self.preactivation_name)
         return outputs
@@ -331,10 +393,6 @@ class Layer(Module):
             f"Layer({self.nin}, {self.nout}, activation={self.activation!r}, "
             f"bias={self.has_bias}, weight_name={self.weight_name!r})"
         )
-
-
-def _optional_name(name, where: str) -> str | None:
-    return None if name is None else node_name(name, where)
 
 
 # Limits on what a module holds, shared with nn.serialization so that every model
@@ -360,9 +418,9 @@ def _length(thing) -> str:
     return str(len(thing)) if isinstance(thing, Sequence) else type(thing).__name__
 
 
-def _label_all(values: Sequence[Value], name: str | None) -> None:
+def _label_all(values: Sequence[Value], name: str | None, first: int = 1) -> None:
     if name is not None:
-        for k, value in enumerate(values, 1):
+        for k, value in enumerate(values, first):
             value.label = f"{name}{k}"
 
 
@@ -376,6 +434,10 @@ class Dropout(Module):
         super().__init__()
         self.p = probability(p, "Dropout: p")
         self.rng = as_rng(seed)
+        # The nodes a call makes: masks m1, m2, .. (constants) and outputs d1, d2, ..;
+        # an MLP adds its hidden layer's superscript (m¹1, d¹1) when it has several.
+        self.mask_name = "m"
+        self.output_name = "d"
 
     def forward(self, inputs) -> list[Value]:
         inputs = list(inputs)
@@ -384,20 +446,29 @@ class Dropout(Module):
         # p = 1 drops everything; there is no survivor to scale.
         keep_scale = 0.0 if self.p == 1.0 else 1.0 / (1.0 - self.p)
         outputs = []
-        for value in inputs:
+        for k, value in enumerate(inputs, 1):
             kept = self.rng.random() >= self.p
-            mask = Value(keep_scale if kept else 0.0, label="dropout")
+            # The mask is data drawn at random, not something to learn: a constant.
+            mask = Constant(keep_scale if kept else 0.0, label=f"{self.mask_name}{k}")
             outputs.append(value * mask)
+        _label_all(outputs, self.output_name)
         return outputs
 
     def __repr__(self):
         return f"Dropout(p={self.p:g})"
 
 
+# Letters a weight matrix may take, ending in the slides' v and w. Left out: those
+# that name other nodes (b, d, h, m, p, q, x, y, z), the subscripts i, j, k, and
+# l, o, t (l and o read as 1 and 0; t<n> is how unnamed nodes are shown).
+_WEIGHT_LETTERS = "acefgnrsuvw"
+
+
 def default_weight_names(layer_count: int) -> list[str]:
-    """Letters ending in ``w``, one per layer: ``["w"]``, ``["v", "w"]`` (the slides), ``["u", "v", "w"]``..."""
-    if layer_count <= 23:
-        return [chr(ord("w") - layer_count + 1 + k) for k in range(layer_count)]
+    """Letters ending in ``w``, one per layer: ``["w"]``, ``["v", "w"]`` (the slides),
+    ``["u", "v", "w"]``, ``["s", "u", "v", "w"]``...; ``w1_, w2_, ..`` past 11 layers."""
+    if layer_count <= len(_WEIGHT_LETTERS):
+        return list(_WEIGHT_LETTERS[len(_WEIGHT_LETTERS) - layer_count:])
     return [f"w{k}_" for k in range(1, layer_count + 1)]
 
 
@@ -474,6 +545,13 @@ class MLP(Module):
         dropouts = [Dropout(dropout, seed=rng.getrandbits(64)) for _ in range(max(count - 1, 1))]
         self.dropout = dropouts[0].p
         self.dropouts = dropouts[: count - 1] if self.dropout else []
+        hidden_layers = count - 1
+        for k, layer in enumerate(self.layers[:-1], 1):
+            layer.preactivation_name, layer.output_name = hidden_names(k, hidden_layers)
+        for k, module in enumerate(self.dropouts, 1):
+            # The hidden layer's superscript, if it has one: h¹ gives m¹ and d¹.
+            layer_mark = self.layers[k - 1].output_name[1:]
+            module.mask_name, module.output_name = f"m{layer_mark}", f"d{layer_mark}"
 
     @property
     def activations(self) -> list[str]:
