@@ -44,7 +44,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from autograd import Value, no_grad, sum_values
+from autograd import Constant, Value, no_grad, sum_values
 from nn.checks import finite_number, number_rows, sequence, whole_number
 from nn.clip import clip_by_norm, clip_by_value
 from nn.data import Dataset, batch_indices
@@ -198,6 +198,9 @@ def train(model, inputs, targets, *, loss, optimizer, mode="mini-batch", batch_s
                 cost = _batch_cost(example_losses, reduction)
                 if penalty is not None:
                     cost = cost + penalty(model)
+                if len(example_losses) > 1 or penalty is not None:
+                    # The slides' J: the cost of the whole update (one example's alone is L).
+                    cost.label = "J"
                 optimizer.zero_grad()
                 cost.backward()
                 if clip_value is not None:
@@ -282,9 +285,20 @@ def _validate(model, validation, per_example_loss, threshold, history):
 def _batch_cost(example_losses, reduction):
     if len(example_losses) == 1:
         return example_losses[0]
+    count = len(example_losses)
+    for k, example_loss in enumerate(example_losses, 1):
+        # A loss node named by the loss (L) or not at all is numbered; a name of the
+        # user's own (or a node of the model returned as the loss) is left alone.
+        if example_loss.label in (None, "L"):
+            example_loss.label = f"L{k}"
     # One Σ node over the batch keeps the graph shallow and the picture readable.
     total = sum_values(example_losses)
-    return total * (1.0 / len(example_losses)) if reduction == "mean" else total
+    total.label = "ΣL"
+    if reduction == "sum":
+        return total
+    mean = Constant(1.0 / count, label=f"1/{count}") * total
+    mean.label = f"ΣL/{count}"
+    return mean
 
 
 def _progress_message(epoch, epochs, history):
