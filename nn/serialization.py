@@ -238,8 +238,12 @@ def _fill(layer: Layer, shape: dict) -> None:
     layer.set_weights(shape["weights"])
     if shape["bias"]:
         layer.set_biases(shape["biases"])
-    layer.preactivation_name = shape["preactivation_name"]
-    layer.output_name = shape["output_name"]
+    # A name left out (null, as files from before node names were saved hold) keeps
+    # the one the layer was made with: q, h for a hidden layer of an MLP.
+    if shape["preactivation_name"] is not None:
+        layer.preactivation_name = shape["preactivation_name"]
+    if shape["output_name"] is not None:
+        layer.output_name = shape["output_name"]
 
 
 def _build(settings: dict):

@@ -76,6 +76,13 @@ def test_the_worked_example_keeps_its_slide_names():
     assert round(output(hidden([0.35, 0.2, 0.5]))[0].data, 4) == 0.3449
 
 
+def test_a_file_without_node_names_loads_with_the_slides_names(saved):
+    for layer in saved["model"]["layers"]:
+        layer["preactivation_name"] = layer["output_name"] = None
+    again = from_dict(saved)
+    assert [(layer.preactivation_name, layer.output_name) for layer in again.layers] == [("q", "h"), ("z", "p")]
+
+
 def test_a_single_layer_round_trips(tmp_path):
     layer = Layer(2, 3, activation="tanh", weight_name="w", seed=2)
     layer.set_biases([1.0, 2.0, 3.0])
