@@ -29,7 +29,8 @@ import numbers
 
 import autograd
 from autograd import Constant, Value
-from nn.checks import class_index, finite_number, probability, sequence
+from nn.checks import class_index, finite_number, sequence
+from nn.checks import probability as checked_probability
 
 # How far the entries of a soft label may add up away from 1: rounding of
 # computed labels (1/3 + 1/3 + 1/3), not labels typed with a few decimals.
@@ -78,7 +79,7 @@ def _number_target(value, where: str, name: str) -> Constant:
 
 
 def _probability_target(value, where: str) -> Constant:
-    return _constant(value, probability(_number_of(value), where), "y")
+    return _constant(value, checked_probability(_number_of(value), where), "y")
 
 
 def _target_name(k: int, count: int) -> str:
@@ -104,7 +105,7 @@ def _distribution_target(target, classes: int, loss: str) -> list[Constant]:
     if len(entries) != classes:
         raise ValueError(f"{loss}: {classes} classes but {len(entries)} target entries")
     weights = [
-        _constant(entry, probability(_number_of(entry), f"{loss}: target[{k}]"), f"y{k + 1}")
+        _constant(entry, checked_probability(_number_of(entry), f"{loss}: target[{k}]"), f"y{k + 1}")
         for k, entry in enumerate(entries)
     ]
     total = math.fsum(weight.data for weight in weights)
@@ -133,7 +134,7 @@ def _probabilities(values, loss: str) -> list[Value]:
     """Predicted probabilities, each checked to lie in [0, 1]."""
     nodes = _predictions(values, "probabilities", loss, "p")
     for k, node in enumerate(nodes):
-        probability(node.data, f"{loss}: probabilities[{k}]")
+        checked_probability(node.data, f"{loss}: probabilities[{k}]")
     return nodes
 
 
@@ -171,7 +172,7 @@ def mse(predictions, targets, form: str = "half_sum", label: str | None = None) 
     return _loss_node(scale * total, label)
 
 
-def binary_cross_entropy(probability_value, target, label: str | None = None) -> Value:
+def binary_cross_entropy(probability, target, label: str | None = None) -> Value:
     """Two-class cross-entropy on a probability p in [0, 1]: −(y ln p + (1 − y) ln(1 − p)).
 
     One ``negative_log_likelihood`` node over the two classes (p, 1 − p) with
@@ -180,8 +181,8 @@ def binary_cross_entropy(probability_value, target, label: str | None = None) ->
     """
     loss = "binary_cross_entropy"
     target = _probability_target(target, f"{loss}: target")
-    p = _prediction(probability_value, f"{loss}: probability", "p")
-    probability(p.data, f"{loss}: probability")
+    p = _prediction(probability, f"{loss}: probability", "p")
+    checked_probability(p.data, f"{loss}: probability")
     p_name = _name(p, "p")
     complement = _named(Constant(1.0, label="1") - p, f"1−{p_name}")
     target_complement = Constant(1.0 - target.data, label=f"1−{target.label}")

@@ -287,7 +287,7 @@ class Layer(Module):
         return self._bias_name
 
     @property
-    def preactivation_name(self) -> str | None:
+    def preactivation_name(self) -> str:
         """What labels the pre-activation nodes a call makes (``"q"`` gives q1, q2, ...)."""
         return self._preactivation_name
 
@@ -418,9 +418,9 @@ def _length(thing) -> str:
     return str(len(thing)) if isinstance(thing, Sequence) else type(thing).__name__
 
 
-def _label_all(values: Sequence[Value], name: str | None, first: int = 1) -> None:
+def _label_all(values: Sequence[Value], name: str | None) -> None:
     if name is not None:
-        for k, value in enumerate(values, first):
+        for k, value in enumerate(values, 1):
             value.label = f"{name}{k}"
 
 
