@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 
 def real_number(value, where: str, *, minimum=None, maximum=None, above=None, below=None,
-           infinite_allowed: bool = False) -> float:
+                infinite_allowed: bool = False) -> float:
     """``value`` as a float within the given bounds (inclusive ``minimum`` / ``maximum``,
     exclusive ``above`` / ``below``); infinities only when ``infinite_allowed``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
