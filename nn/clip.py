@@ -19,8 +19,8 @@ spreading NaN through the model.
 """
 
 import math
-import numbers
 
+from nn.checks import finite_number, real_number
 from nn.optim import _parameter_list
 
 __all__ = ["clip_by_norm", "clip_by_value", "gradient_norm", "normalize_gradients"]
@@ -33,7 +33,7 @@ def gradient_norm(parameters, norm_type=2.0, operation="gradient_norm"):
     """The length of all the parameters' gradients taken as one vector."""
     parameters = _parameter_list(parameters, operation)
     # norm_type = inf is the largest absolute gradient, as in PyTorch.
-    norm_type = _positive(norm_type, "norm_type", operation, allow_infinity=True)
+    norm_type = real_number(norm_type, f"{operation}: norm_type", above=0.0, infinite_allowed=True)
     for parameter in parameters:
         if not math.isfinite(parameter.grad):
             raise ValueError(
@@ -46,13 +46,25 @@ def gradient_norm(parameters, norm_type=2.0, operation="gradient_norm"):
     if norm_type == 2.0:
         # math.hypot avoids overflow and rounding trouble for the usual case.
         return math.hypot(*sizes)
-    return math.fsum(size ** norm_type for size in sizes) ** (1.0 / norm_type)
+    # Measured in units of the largest size, so no power on the way overflows.
+    largest = max(sizes)
+    if largest == 0.0:
+        return 0.0
+    try:
+        norm = largest * math.fsum((size / largest) ** norm_type for size in sizes) ** (1.0 / norm_type)
+    except OverflowError:
+        norm = math.inf
+    if not math.isfinite(norm):
+        raise ValueError(
+            f"{operation}: the {norm_type:g}-norm of the gradients is beyond a 64-bit float"
+        )
+    return norm
 
 
 def clip_by_value(parameters, limit):
     """Clamp every gradient into [−limit, limit]."""
     parameters = _parameter_list(parameters, "clip_by_value")
-    limit = _positive(limit, "limit", "clip_by_value", allow_zero=True)
+    limit = finite_number(limit, "clip_by_value: limit", minimum=0.0)
     for parameter in parameters:
         if math.isnan(parameter.grad):
             raise ValueError(
@@ -67,7 +79,7 @@ def clip_by_norm(parameters, max_norm, norm_type=2.0):
     Returns the total norm before clipping.
     """
     parameters = _parameter_list(parameters, "clip_by_norm")
-    max_norm = _positive(max_norm, "max_norm", "clip_by_norm", allow_zero=True)
+    max_norm = finite_number(max_norm, "clip_by_norm: max_norm", minimum=0.0)
     total = gradient_norm(parameters, norm_type, "clip_by_norm")
     factor = min(max_norm / (total + NORM_EPSILON), 1.0)
     for parameter in parameters:
@@ -78,23 +90,9 @@ def clip_by_norm(parameters, max_norm, norm_type=2.0):
 def normalize_gradients(parameters, target_norm=1.0, norm_type=2.0):
     """Scale all gradients together to have norm ``target_norm``; returns the norm before."""
     parameters = _parameter_list(parameters, "normalize_gradients")
-    target_norm = _positive(target_norm, "target_norm", "normalize_gradients")
+    target_norm = finite_number(target_norm, "normalize_gradients: target_norm", above=0.0)
     total = gradient_norm(parameters, norm_type, "normalize_gradients")
     if total > 0.0:
         for parameter in parameters:
             parameter.grad *= target_norm / total
     return total
-
-
-def _positive(value, name, operation, allow_zero=False, allow_infinity=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{operation}: {name} must be a real number, got {type(value).__name__} {value!r}"
-        )
-    value = float(value)
-    too_small = value < 0.0 if allow_zero else value <= 0.0
-    if math.isnan(value) or too_small or (value == math.inf and not allow_infinity):
-        bound = ">= 0" if allow_zero else "> 0"
-        finite = "" if allow_infinity else "finite and "
-        raise ValueError(f"{operation}: {name} must be {finite}{bound}, got {value!r}")
-    return value

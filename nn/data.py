@@ -23,9 +23,10 @@ loop), ``batches`` (the examples themselves) and ``one_hot``.
 """
 
 import math
-import numbers
 import random
 from dataclasses import dataclass
+
+from nn.checks import class_index, finite_number, sequence, whole_number
 
 __all__ = [
     "Dataset",
@@ -73,7 +74,7 @@ def two_moons(n_samples=100, noise=0.1, seed=0):
     [0, π]; then Gaussian noise of standard deviation ``noise`` on each coordinate.
     """
     rng = _generator(seed, "two_moons")
-    noise = _non_negative(noise, "noise", "two_moons")
+    noise = finite_number(noise, "two_moons: noise", minimum=0.0)
     examples = []
     for label, count in enumerate(_class_sizes(n_samples, 2, "two_moons")):
         for _ in range(count):
@@ -82,7 +83,7 @@ def two_moons(n_samples=100, noise=0.1, seed=0):
                 point = (math.cos(t), math.sin(t))
             else:
                 point = (1.0 - math.cos(t), 0.5 - math.sin(t))
-            examples.append((_jitter(point, noise, rng), label))
+            examples.append((_jitter(point, noise, rng, "two_moons"), label))
     return _dataset(examples, rng, ("x1", "x2"), ("upper moon", "lower moon"),
                     f"two moons: {n_samples} points, noise {noise:g}, seed {seed}")
 
@@ -94,10 +95,10 @@ def xor(n_per_corner=1, noise=0.0, seed=0):
     default is the classic four points, which no single neuron can separate.
     """
     rng = _generator(seed, "xor")
-    n_per_corner = _count(n_per_corner, "n_per_corner", "xor", minimum=1)
-    noise = _non_negative(noise, "noise", "xor")
+    n_per_corner = whole_number(n_per_corner, "xor: n_per_corner", minimum=1)
+    noise = finite_number(noise, "xor: noise", minimum=0.0)
     examples = [
-        (_jitter((float(a), float(b)), noise, rng), a ^ b)
+        (_jitter((float(a), float(b)), noise, rng, "xor"), a ^ b)
         for a in (0, 1) for b in (0, 1) for _ in range(n_per_corner)
     ]
     if n_per_corner == 1 and noise == 0.0:
@@ -114,17 +115,15 @@ def circles(n_samples=100, noise=0.05, factor=0.5, seed=0):
     Angles uniform in [0, 2π), then Gaussian ``noise`` on each coordinate.
     """
     rng = _generator(seed, "circles")
-    noise = _non_negative(noise, "noise", "circles")
-    factor = _non_negative(factor, "factor", "circles")
-    if not 0.0 < factor < 1.0:
-        raise ValueError(f"circles: factor must be between 0 and 1 (exclusive), got {factor!r}")
+    noise = finite_number(noise, "circles: noise", minimum=0.0)
+    factor = finite_number(factor, "circles: factor", above=0.0, below=1.0)
     examples = []
     for label, count in enumerate(_class_sizes(n_samples, 2, "circles")):
         radius = 1.0 if label == 0 else factor
         for _ in range(count):
             angle = rng.uniform(0.0, 2.0 * math.pi)
             point = (radius * math.cos(angle), radius * math.sin(angle))
-            examples.append((_jitter(point, noise, rng), label))
+            examples.append((_jitter(point, noise, rng, "circles"), label))
     return _dataset(examples, rng, ("x1", "x2"), ("outer", "inner"),
                     f"circles: {n_samples} points, factor {factor:g}, noise {noise:g}, seed {seed}")
 
@@ -136,16 +135,16 @@ def spirals(n_samples=100, n_classes=2, noise=0.05, turns=1.0, seed=0):
     2π·turns·r + 2π·k / n_classes and radius r; then Gaussian ``noise``.
     """
     rng = _generator(seed, "spirals")
-    n_classes = _count(n_classes, "n_classes", "spirals", minimum=2)
-    noise = _non_negative(noise, "noise", "spirals")
-    turns = _non_negative(turns, "turns", "spirals")
+    n_classes = whole_number(n_classes, "spirals: n_classes", minimum=2)
+    noise = finite_number(noise, "spirals: noise", minimum=0.0)
+    turns = finite_number(turns, "spirals: turns", minimum=0.0)
     examples = []
     for label, count in enumerate(_class_sizes(n_samples, n_classes, "spirals")):
         for _ in range(count):
             radius = rng.uniform(0.05, 1.0)
             angle = 2.0 * math.pi * (turns * radius + label / n_classes)
             point = (radius * math.cos(angle), radius * math.sin(angle))
-            examples.append((_jitter(point, noise, rng), label))
+            examples.append((_jitter(point, noise, rng, "spirals"), label))
     return _dataset(examples, rng, ("x1", "x2"), tuple(f"arm {k}" for k in range(n_classes)),
                     f"spirals: {n_samples} points, {n_classes} arms, {turns:g} turns, "
                     f"noise {noise:g}, seed {seed}")
@@ -154,12 +153,13 @@ def spirals(n_samples=100, n_classes=2, noise=0.05, turns=1.0, seed=0):
 def regression_1d(n_samples=40, noise=0.1, seed=0):
     """One input, one real target: y = sin(π x) + Gaussian noise, x uniform in [−1, 1]."""
     rng = _generator(seed, "regression_1d")
-    n_samples = _count(n_samples, "n_samples", "regression_1d", minimum=1)
-    noise = _non_negative(noise, "noise", "regression_1d")
+    n_samples = whole_number(n_samples, "regression_1d: n_samples", minimum=1)
+    noise = finite_number(noise, "regression_1d: noise", minimum=0.0)
     examples = []
     for _ in range(n_samples):
         x = rng.uniform(-1.0, 1.0)
-        examples.append(((x,), math.sin(math.pi * x) + rng.gauss(0.0, noise)))
+        target = math.sin(math.pi * x) + rng.gauss(0.0, noise)
+        examples.append(((x,), _within_float(target, noise, "regression_1d")))
     return _dataset(examples, rng, ("x",), None,
                     f"y = sin(pi x) + noise: {n_samples} points, noise {noise:g}, seed {seed}")
 
@@ -186,7 +186,7 @@ def survival(n_samples=200, seed=0):
     scaling (``nn.scaling``) is for.
     """
     rng = _generator(seed, "survival")
-    n_samples = _count(n_samples, "n_samples", "survival", minimum=1)
+    n_samples = whole_number(n_samples, "survival: n_samples", minimum=1)
     examples = []
     for _ in range(n_samples):
         age = rng.uniform(30.0, 80.0)
@@ -207,11 +207,7 @@ def train_test_split(dataset, test_fraction=0.25, seed=0):
     """
     if not isinstance(dataset, Dataset):
         raise TypeError(f"train_test_split: expected a Dataset, got {type(dataset).__name__}")
-    fraction = _non_negative(test_fraction, "test_fraction", "train_test_split")
-    if not 0.0 < fraction < 1.0:
-        raise ValueError(
-            f"train_test_split: test_fraction must be between 0 and 1 (exclusive), got {fraction!r}"
-        )
+    fraction = finite_number(test_fraction, "train_test_split: test_fraction", above=0.0, below=1.0)
     if len(dataset) < 2:
         raise ValueError(
             f"train_test_split: need at least 2 examples to split, got {len(dataset)}"
@@ -228,8 +224,8 @@ def batch_indices(count, batch_size, rng=None):
     With ``rng`` (a ``random.Random`` or a seed) the order is shuffled first;
     the last batch is smaller when ``batch_size`` does not divide ``count``.
     """
-    count = _count(count, "count", "batch_indices", minimum=0)
-    batch_size = _count(batch_size, "batch_size", "batch_indices", minimum=1)
+    count = whole_number(count, "batch_indices: count", minimum=0)
+    batch_size = whole_number(batch_size, "batch_indices: batch_size", minimum=1)
     order = list(range(count))
     if rng is not None:
         _generator(rng, "batch_indices").shuffle(order)
@@ -246,17 +242,12 @@ def batches(inputs, targets, batch_size, shuffle=True, seed=0):
 
 def one_hot(labels, n_classes):
     """Class indices as lists: ``one_hot([2, 0], 3)`` is [[0, 0, 1], [1, 0, 0]]."""
-    n_classes = _count(n_classes, "n_classes", "one_hot", minimum=1)
-    rows = []
-    for position, label in enumerate(labels):
-        if isinstance(label, bool) or not isinstance(label, numbers.Integral) \
-                or not 0 <= label < n_classes:
-            raise ValueError(
-                f"one_hot: label {position} is {label!r}; expected a class index in "
-                f"0..{n_classes - 1}"
-            )
-        rows.append([1.0 if k == label else 0.0 for k in range(n_classes)])
-    return rows
+    n_classes = whole_number(n_classes, "one_hot: n_classes", minimum=1)
+    indices = [
+        class_index(label, n_classes, f"one_hot: label {position}")
+        for position, label in enumerate(sequence(labels, "one_hot: labels"))
+    ]
+    return [[1.0 if k == index else 0.0 for k in range(n_classes)] for index in indices]
 
 
 def _generator(seed, operation):
@@ -270,8 +261,19 @@ def _generator(seed, operation):
     return random.Random(seed)
 
 
-def _jitter(point, noise, rng):
-    return [coordinate + rng.gauss(0.0, noise) if noise else coordinate for coordinate in point]
+def _jitter(point, noise, rng, operation):
+    if not noise:
+        return list(point)
+    return [_within_float(coordinate + rng.gauss(0.0, noise), noise, operation) for coordinate in point]
+
+
+def _within_float(number, noise, operation):
+    """``number`` as it is, or an error if a huge ``noise`` threw it beyond a float."""
+    if not math.isfinite(number):
+        raise ValueError(
+            f"{operation}: noise {noise!r} moves a point beyond a 64-bit float (±1.8e308)"
+        )
+    return number
 
 
 def _dataset(examples, rng, feature_names, class_names, description):
@@ -282,22 +284,5 @@ def _dataset(examples, rng, feature_names, class_names, description):
 
 def _class_sizes(n_samples, n_classes, operation):
     """Split ``n_samples`` over the classes as evenly as possible (earlier classes first)."""
-    n_samples = _count(n_samples, "n_samples", operation, minimum=n_classes)
+    n_samples = whole_number(n_samples, f"{operation}: n_samples", minimum=n_classes)
     return [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
-
-
-def _count(value, name, operation, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{operation}: {name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{operation}: {name} must be at least {minimum}, got {value!r}")
-    return int(value)
-
-
-def _non_negative(value, name, operation):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{operation}: {name} must be a number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < 0.0:
-        raise ValueError(f"{operation}: {name} must be finite and >= 0, got {value!r}")
-    return value

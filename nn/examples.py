@@ -18,7 +18,7 @@ misprints), so callers can show "slides vs exact"; ``compare_with_slides`` does 
 from dataclasses import dataclass, field
 
 import autograd
-from autograd import Value
+from autograd import Constant, Value
 
 from nn.losses import cross_entropy_from_probabilities
 from nn.module import MLP
@@ -199,8 +199,8 @@ def _local(node: Value, source: Value) -> float:
     return sum(local for parent, local in node.edges if parent is source)
 
 
-def _leaves(names: list[str], numbers) -> list[Value]:
-    return [Value(number, label=name) for name, number in zip(names, numbers)]
+def _leaves(names: list[str], numbers, kind=Value) -> list[Value]:
+    return [kind(number, label=name) for name, number in zip(names, numbers)]
 
 
 def worked_example(backward: bool = False) -> WorkedExample:
@@ -212,9 +212,8 @@ def worked_example(backward: bool = False) -> WorkedExample:
         bias=False,
         weight_names=["v", "w"],
     )
+    # An MLP names its nodes as the slides do: q, h for the hidden layer, z, p for the output.
     hidden, output = model.layers
-    hidden.preactivation_name, hidden.output_name = "q", "h"
-    output.preactivation_name, output.output_name = "z", "p"
     model.set_weights([V_ROWS, W_ROWS])
 
     x = _leaves(["x1", "x2", "x3"], INPUTS)
@@ -223,9 +222,10 @@ def worked_example(backward: bool = False) -> WorkedExample:
     z = output.preactivations(h)
     p = output.activate(z)
     target = [1.0 if name == LABEL_NAME else 0.0 for name in CLASS_NAMES]
-    y = _leaves(["y1", "y2", "y3"], target)
-    # L = −(y · ln p). The helper nodes (ln p_c, y · ln p) stay unlabelled so that
-    # explain() folds them and dL/dw11 reads as on the slides: dL/dp1 · dp1/dz1 · dz1/dw11.
+    # The labels are data, not parameters: constants, with no gradient.
+    y = _leaves(["y1", "y2", "y3"], target, Constant)
+    # L = −Σ y_i ln p_i as one node with local derivatives −y_i/p_i, so dL/dw11 reads
+    # as on the slides: dL/dp1 · dp1/dz1 · dz1/dw11.
     loss = cross_entropy_from_probabilities(p, y, label="L")
 
     V, W = hidden.weight_matrix(), output.weight_matrix()
@@ -338,8 +338,10 @@ def calc_graph_example(
     """
     leaves = {
         name: Value(number, label=name)
-        for name, number in (("x1", x1), ("x2", x2), ("y", y), ("w0", w0), ("w1", w1), ("w2", w2))
+        for name, number in (("x1", x1), ("x2", x2), ("w0", w0), ("w1", w1), ("w2", w2))
     }
+    # The label y is data, not something to learn: a constant, with no gradient.
+    leaves["y"] = Constant(y, label="y")
     product_1 = leaves["w1"] * leaves["x1"]
     product_1.label = "w1x1"
     product_2 = leaves["w2"] * leaves["x2"]

@@ -17,6 +17,8 @@ import math
 import random
 from collections.abc import Callable
 
+from nn.checks import finite_number, whole_number
+
 Matrix = list[list[float]]
 
 
@@ -30,57 +32,79 @@ def as_rng(rng: random.Random | int | None) -> random.Random:
 
 
 def _check_fans(fan_in: int, fan_out: int, name: str) -> None:
-    for which, fan in (("fan_in", fan_in), ("fan_out", fan_out)):
-        if isinstance(fan, bool) or not isinstance(fan, int) or fan < 1:
-            raise ValueError(f"{name}: {which} must be a positive int, got {fan!r}")
+    whole_number(fan_in, f"{name}: fan_in", minimum=1)
+    whole_number(fan_out, f"{name}: fan_out", minimum=1)
 
 
-def _matrix(fan_in: int, fan_out: int, draw: Callable[[], float]) -> Matrix:
-    return [[draw() for _ in range(fan_out)] for _ in range(fan_in)]
+def _drawn(fan_in: int, fan_out: int, draw: Callable[[], float], name: str, settings: str) -> Matrix:
+    """A matrix of draws; refused, naming the settings, if a draw is beyond a float."""
+    matrix = [[draw() for _ in range(fan_out)] for _ in range(fan_in)]
+    for row in matrix:
+        for weight in row:
+            if not math.isfinite(weight):
+                raise ValueError(
+                    f"{name}: {settings} gives weights beyond a 64-bit float (drew {weight!r}); "
+                    f"choose a smaller scale"
+                )
+    return matrix
+
+
+def _uniform(fan_in, fan_out, low, high, rng, name, settings) -> Matrix:
+    generator = as_rng(rng)
+    return _drawn(fan_in, fan_out, lambda: generator.uniform(low, high), name, settings)
+
+
+def _normal(fan_in, fan_out, mean, std, rng, name, settings) -> Matrix:
+    generator = as_rng(rng)
+    return _drawn(fan_in, fan_out, lambda: generator.gauss(mean, std), name, settings)
 
 
 def uniform(fan_in, fan_out, low=-1.0, high=1.0, rng=None) -> Matrix:
     """Every weight drawn uniformly from [low, high]."""
     _check_fans(fan_in, fan_out, "uniform")
+    low = finite_number(low, "uniform: low")
+    high = finite_number(high, "uniform: high")
     if not low < high:
         raise ValueError(f"uniform: need low < high, got low={low!r}, high={high!r}")
-    generator = as_rng(rng)
-    return _matrix(fan_in, fan_out, lambda: generator.uniform(low, high))
+    return _uniform(fan_in, fan_out, low, high, rng, "uniform", f"low={low!r}, high={high!r}")
 
 
 def normal(fan_in, fan_out, mean=0.0, std=1.0, rng=None) -> Matrix:
     """Every weight drawn from a normal distribution N(mean, std²)."""
     _check_fans(fan_in, fan_out, "normal")
-    if not std > 0.0:
-        raise ValueError(f"normal: std must be > 0, got {std!r}")
-    generator = as_rng(rng)
-    return _matrix(fan_in, fan_out, lambda: generator.gauss(mean, std))
+    mean = finite_number(mean, "normal: mean")
+    std = finite_number(std, "normal: std", above=0.0)
+    return _normal(fan_in, fan_out, mean, std, rng, "normal", f"mean={mean!r}, std={std!r}")
 
 
 def xavier_uniform(fan_in, fan_out, gain=1.0, rng=None) -> Matrix:
     """Glorot uniform: U(−a, a) with a = gain·√(6 / (fan_in + fan_out))."""
     _check_fans(fan_in, fan_out, "xavier_uniform")
+    gain = finite_number(gain, "xavier_uniform: gain", above=0.0)
     limit = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform(fan_in, fan_out, -limit, limit, rng)
+    return _uniform(fan_in, fan_out, -limit, limit, rng, "xavier_uniform", f"gain={gain!r}")
 
 
 def xavier_normal(fan_in, fan_out, gain=1.0, rng=None) -> Matrix:
     """Glorot normal: N(0, σ²) with σ = gain·√(2 / (fan_in + fan_out))."""
     _check_fans(fan_in, fan_out, "xavier_normal")
-    return normal(fan_in, fan_out, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng)
+    gain = finite_number(gain, "xavier_normal: gain", above=0.0)
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
+    return _normal(fan_in, fan_out, 0.0, std, rng, "xavier_normal", f"gain={gain!r}")
 
 
 def he_uniform(fan_in, fan_out, rng=None) -> Matrix:
     """Kaiming uniform for ReLU: U(−a, a) with a = √(6 / fan_in)."""
     _check_fans(fan_in, fan_out, "he_uniform")
     limit = math.sqrt(6.0 / fan_in)
-    return uniform(fan_in, fan_out, -limit, limit, rng)
+    return _uniform(fan_in, fan_out, -limit, limit, rng, "he_uniform", f"fan_in={fan_in}")
 
 
 def he_normal(fan_in, fan_out, rng=None) -> Matrix:
     """Kaiming normal for ReLU: N(0, σ²) with σ = √(2 / fan_in)."""
     _check_fans(fan_in, fan_out, "he_normal")
-    return normal(fan_in, fan_out, 0.0, math.sqrt(2.0 / fan_in), rng)
+    std = math.sqrt(2.0 / fan_in)
+    return _normal(fan_in, fan_out, 0.0, std, rng, "he_normal", f"fan_in={fan_in}")
 
 
 INITIALISERS: dict[str, Callable[..., Matrix]] = {

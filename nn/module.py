@@ -10,15 +10,26 @@ units holds an ``nin × nout`` matrix, row i for input i, column j for unit j.
 The slides' hidden layer V is 3 × 2 and their output layer W is 2 × 3, and a
 parameter's label is its letter and 1-based subscripts: ``v11`` .. ``v32``,
 ``w11`` .. ``w23``, biases ``b1`` .. ``bn`` (``w3_12`` once an index reaches 10).
+
+Every node a call makes is named as on the slides, so no picture, table or
+explanation of a model shows a made-up name:
+
+* inputs given as numbers become one ``Constant`` per feature, ``x1 .. xn``,
+  read by every unit of the first layer (inputs are data, not parameters);
+* a hidden layer's pre-activations are ``q1, q2, ..`` and its activations
+  ``h1, h2, ..``; the output layer's are ``z1, z2, ..`` and ``p1, ..`` for
+  probabilities (softmax, sigmoid) or ``ŷ1, ..`` for any other activation;
+* with several hidden layers each hidden name carries its layer as a
+  superscript: ``q¹1, h¹1, q²1, h²1`` (see ``hidden_names``).
 """
 
 import random
 from collections.abc import Sequence
 
-from autograd import Value, dot
+from autograd import Constant, Value, dot
 
 from nn.activations import ELEMENTWISE, apply_activation, check_activation
-from nn.checks import finite_number
+from nn.checks import finite_number, node_name, probability, sequence, whole_number
 from nn.init import as_rng, default_initialiser, initial_weights
 
 
@@ -93,6 +104,44 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
 
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def hidden_names(layer: int, hidden_layers: int) -> tuple[str, str]:
+    """(pre-activation name, activation name) of hidden layer ``layer`` (1-based).
+
+    One hidden layer uses the slides' plain ``q`` and ``h``. With several, the layer
+    goes in a superscript, the textbook's h⁽ˡ⁾: ``q¹1`` is unit 1 of hidden layer 1.
+    A superscript can never be misread as part of the unit number (``q11`` could be
+    layer 1 unit 1 or unit 11), nor as the ``row_column`` of a weight label like
+    ``w3_12``, however many layers or units there are.
+    """
+    if hidden_layers == 1:
+        return "q", "h"
+    layer_mark = str(layer).translate(_SUPERSCRIPT_DIGITS)
+    return f"q{layer_mark}", f"h{layer_mark}"
+
+
+def default_output_name(activation: str) -> str | None:
+    """The name of an output layer's activations: ``p`` for probabilities, ``ŷ`` for any
+    other output, none for ``identity`` (there the output is the pre-activation ``z``)."""
+    if activation == "identity":
+        return None
+    return "p" if activation in ("softmax", "sigmoid") else "ŷ"
+
+
+def input_nodes(inputs: Sequence, where: str) -> list[Value]:
+    """The inputs as nodes: a ``Value`` as it is, a number as a ``Constant`` named ``x1 .. xn``.
+
+    Made once per call, so every unit reading input i reads the same node xi.
+    """
+    return [
+        value if isinstance(value, Value)
+        else Constant(finite_number(value, f"{where}: input x{i}"), label=f"x{i}")
+        for i, value in enumerate(inputs, 1)
+    ]
+
+
 def _finite_number(number, where: str) -> float:
     return finite_number(number.data if isinstance(number, Value) else number, where)
 
@@ -105,12 +154,6 @@ def _input_list(inputs, expected: int, where: str) -> list:
     if len(inputs) != expected:
         raise ValueError(f"{where}: expects {expected} inputs, got {len(inputs)}")
     return list(inputs)
-
-
-def _check_size(size, what: str) -> int:
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"{what} must be a positive int, got {size!r}")
-    return size
 
 
 class Neuron(Module):
@@ -132,7 +175,7 @@ class Neuron(Module):
         seed: random.Random | int | None = None,
     ) -> None:
         super().__init__()
-        self.nin = _check_size(nin, "Neuron: nin")
+        self.nin = whole_number(nin, "Neuron: nin", minimum=1)
         if check_activation(activation, "Neuron") not in ELEMENTWISE:
             raise ValueError(
                 f"Neuron: {activation!r} reads a whole layer; give it to a Layer, not a Neuron"
@@ -164,12 +207,17 @@ class Neuron(Module):
         return list(self.weight_values)
 
     def preactivation(self, inputs) -> Value:
-        """w · x + b as one node."""
-        inputs = _input_list(inputs, self.nin, "Neuron")
-        return dot(self.weight_values, inputs, self.bias)
+        """w · x + b as one node, named ``z``."""
+        inputs = input_nodes(_input_list(inputs, self.nin, "Neuron"), "Neuron")
+        node = dot(self.weight_values, inputs, self.bias)
+        node.label = "z"
+        return node
 
     def forward(self, inputs) -> Value:
-        return apply_activation(self.activation, [self.preactivation(inputs)])[0]
+        output = apply_activation(self.activation, [self.preactivation(inputs)])[0]
+        if self.activation != "identity":
+            output.label = default_output_name(self.activation)
+        return output
 
     def __repr__(self):
         return f"Neuron(nin={self.nin}, activation={self.activation!r}, bias={self.bias is not None})"
@@ -180,7 +228,9 @@ class Layer(Module):
 
     ``weight_name`` is the letter of the slides' matrix (``"v"`` gives ``v11`` ..),
     ``bias_name`` the bias prefix. ``preactivation_name`` / ``output_name`` label
-    the nodes a call makes (the slides' ``q1, q2`` and ``h1, h2``).
+    the nodes a call makes (the slides' ``q1, q2`` and ``h1, h2``); left out (or
+    set to None) they are an output layer's ``z`` and ``p`` or ``ŷ``, and an
+    ``MLP`` gives its hidden layers ``q`` and ``h``.
     Calling a layer on a list of numbers or Values returns a list of Values.
     """
 
@@ -198,11 +248,12 @@ class Layer(Module):
         output_name: str | None = None,
     ) -> None:
         super().__init__()
-        self.nin = _check_size(nin, "Layer: nin")
-        self.nout = _check_size(nout, "Layer: nout")
+        self.nin = whole_number(nin, "Layer: nin", minimum=1)
+        self.nout = whole_number(nout, "Layer: nout", minimum=1)
+        _check_parameter_count(parameter_count(nin, nout, bias), f"Layer ({nin}→{nout})")
         self.activation = check_activation(activation, "Layer")
-        self.weight_name = str(weight_name)
-        self.bias_name = str(bias_name)
+        self._weight_name = node_name(weight_name, "Layer: weight_name")
+        self._bias_name = node_name(bias_name, "Layer: bias_name")
         self.preactivation_name = preactivation_name
         self.output_name = output_name
         self.init = init or default_initialiser(activation)
@@ -222,6 +273,40 @@ class Layer(Module):
     @property
     def has_bias(self) -> bool:
         return self.neurons[0].bias is not None
+
+    # ----- names: checked once here, so whatever a layer holds can be saved and loaded ----
+
+    @property
+    def weight_name(self) -> str:
+        """The matrix's letter; fixed at construction, because the weights' labels are made from it."""
+        return self._weight_name
+
+    @property
+    def bias_name(self) -> str:
+        """The biases' prefix; fixed at construction, like ``weight_name``."""
+        return self._bias_name
+
+    @property
+    def preactivation_name(self) -> str:
+        """What labels the pre-activation nodes a call makes (``"q"`` gives q1, q2, ...)."""
+        return self._preactivation_name
+
+    @preactivation_name.setter
+    def preactivation_name(self, name: str | None) -> None:
+        # None means the default: an output layer's z.
+        self._preactivation_name = "z" if name is None else node_name(name, "Layer: preactivation_name")
+
+    @property
+    def output_name(self) -> str | None:
+        """What labels the activation nodes a call makes (``"h"`` gives h1, h2, ...);
+        None only for ``identity``, which makes no activation node."""
+        return self._output_name
+
+    @output_name.setter
+    def output_name(self, name: str | None) -> None:
+        # None means the default: an output layer's p or ŷ.
+        self._output_name = (default_output_name(self.activation) if name is None
+                             else node_name(name, "Layer: output_name"))
 
     # ----- weights in the slides' orientation ------------------------------------------
 
@@ -285,8 +370,10 @@ class Layer(Module):
 
     def preactivations(self, inputs) -> list[Value]:
         """One ``dot`` node per unit: the slides' q = xV (before the activation)."""
-        inputs = _input_list(inputs, self.nin, f"Layer {self.weight_name} ({self.nin}→{self.nout})")
-        # Checked once for the whole layer, so each unit goes straight to its dot node.
+        where = f"Layer {self.weight_name} ({self.nin}→{self.nout})"
+        # Checked and made into nodes once for the whole layer, so each unit goes
+        # straight to its dot node and all of them read the same x1 .. xn.
+        inputs = input_nodes(_input_list(inputs, self.nin, where), where)
         outputs = [dot(neuron.weight_values, inputs, neuron.bias) for neuron in self.neurons]
         _label_all(outputs, self.preactivation_name)
         return outputs
@@ -308,6 +395,25 @@ class Layer(Module):
         )
 
 
+# Limits on what a module holds, shared with nn.serialization so that every model
+# a Module accepts can be saved and loaded back, and no file can ask for more.
+MAX_PARAMETERS = 1_000_000  # scalar Values; far beyond anything this engine trains in reasonable time
+MAX_LAYERS = 1000
+
+
+def parameter_count(nin: int, nout: int, bias: bool) -> int:
+    """How many weights and biases a layer from ``nin`` inputs to ``nout`` units holds."""
+    return nout * (nin + (1 if bias else 0))
+
+
+def _check_parameter_count(count: int, where: str) -> None:
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{where}: {count} parameters is more than the {MAX_PARAMETERS} a tracegrad model "
+            f"may hold (each is a Python object; training that many scalars would take hours)"
+        )
+
+
 def _length(thing) -> str:
     return str(len(thing)) if isinstance(thing, Sequence) else type(thing).__name__
 
@@ -326,10 +432,12 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, seed: random.Random | int | None = None) -> None:
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
-        self.p = float(p)
+        self.p = probability(p, "Dropout: p")
         self.rng = as_rng(seed)
+        # The nodes a call makes: masks m1, m2, .. (constants) and outputs d1, d2, ..;
+        # an MLP adds its hidden layer's superscript (m¹1, d¹1) when it has several.
+        self.mask_name = "m"
+        self.output_name = "d"
 
     def forward(self, inputs) -> list[Value]:
         inputs = list(inputs)
@@ -338,20 +446,29 @@ class Dropout(Module):
         # p = 1 drops everything; there is no survivor to scale.
         keep_scale = 0.0 if self.p == 1.0 else 1.0 / (1.0 - self.p)
         outputs = []
-        for value in inputs:
+        for k, value in enumerate(inputs, 1):
             kept = self.rng.random() >= self.p
-            mask = Value(keep_scale if kept else 0.0, label="dropout")
+            # The mask is data drawn at random, not something to learn: a constant.
+            mask = Constant(keep_scale if kept else 0.0, label=f"{self.mask_name}{k}")
             outputs.append(value * mask)
+        _label_all(outputs, self.output_name)
         return outputs
 
     def __repr__(self):
         return f"Dropout(p={self.p:g})"
 
 
+# Letters a weight matrix may take, ending in the slides' v and w. Left out: those
+# that name other nodes (b, d, h, m, p, q, x, y, z), the subscripts i, j, k, and
+# l, o, t (l and o read as 1 and 0; t<n> is how unnamed nodes are shown).
+_WEIGHT_LETTERS = "acefgnrsuvw"
+
+
 def default_weight_names(layer_count: int) -> list[str]:
-    """Letters ending in ``w``, one per layer: ``["w"]``, ``["v", "w"]`` (the slides), ``["u", "v", "w"]``..."""
-    if layer_count <= 23:
-        return [chr(ord("w") - layer_count + 1 + k) for k in range(layer_count)]
+    """Letters ending in ``w``, one per layer: ``["w"]``, ``["v", "w"]`` (the slides),
+    ``["u", "v", "w"]``, ``["s", "u", "v", "w"]``...; ``w1_, w2_, ..`` past 11 layers."""
+    if layer_count <= len(_WEIGHT_LETTERS):
+        return list(_WEIGHT_LETTERS[len(_WEIGHT_LETTERS) - layer_count:])
     return [f"w{k}_" for k in range(1, layer_count + 1)]
 
 
@@ -381,11 +498,17 @@ class MLP(Module):
         bias_names: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
-        self.nin = _check_size(nin, "MLP: nin")
+        self.nin = whole_number(nin, "MLP: nin", minimum=1)
         if isinstance(sizes, (int, str)) or not isinstance(sizes, Sequence) or not sizes:
             raise ValueError(f"MLP: sizes must be a non-empty list of layer widths, got {sizes!r}")
-        self.sizes = [_check_size(size, f"MLP: layer width {k + 1}") for k, size in enumerate(sizes)]
+        self.sizes = [whole_number(size, f"MLP: layer width {k + 1}", minimum=1) for k, size in enumerate(sizes)]
         count = len(self.sizes)
+        if count > MAX_LAYERS:
+            raise ValueError(f"MLP: at most {MAX_LAYERS} layers, got {count}")
+        widths = [self.nin] + self.sizes
+        _check_parameter_count(
+            sum(parameter_count(widths[k], widths[k + 1], bias) for k in range(count)), "MLP"
+        )
         if activations is None:
             activations = [activation] * (count - 1) + [output_activation]
         if len(activations) != count:
@@ -393,15 +516,18 @@ class MLP(Module):
         for k, name in enumerate(activations[:-1]):
             if check_activation(name, f"MLP layer {k + 1}") not in ELEMENTWISE:
                 raise ValueError(f"MLP: {name!r} belongs on the output layer, not hidden layer {k + 1}")
-        names = list(weight_names) if weight_names is not None else default_weight_names(count)
+        names = (sequence(weight_names, "MLP: weight_names", "a list of names")
+                 if weight_names is not None else default_weight_names(count))
         if len(names) != count:
             raise ValueError(f"MLP: {count} layers but {len(names)} weight names")
+        names = [node_name(name, f"MLP: weight_names[{k}]") for k, name in enumerate(names)]
         if bias_names is None:
             bias_names = ["b"] if count == 1 else [f"b_{name}" for name in names]
+        bias_names = sequence(bias_names, "MLP: bias_names", "a list of names")
         if len(bias_names) != count:
             raise ValueError(f"MLP: {count} layers but {len(bias_names)} bias names")
+        bias_names = [node_name(name, f"MLP: bias name of layer {k + 1}") for k, name in enumerate(bias_names)]
         rng = random.Random(seed)
-        widths = [self.nin] + self.sizes
         self.layers = [
             Layer(
                 widths[k],
@@ -419,6 +545,13 @@ class MLP(Module):
         dropouts = [Dropout(dropout, seed=rng.getrandbits(64)) for _ in range(max(count - 1, 1))]
         self.dropout = dropouts[0].p
         self.dropouts = dropouts[: count - 1] if self.dropout else []
+        hidden_layers = count - 1
+        for k, layer in enumerate(self.layers[:-1], 1):
+            layer.preactivation_name, layer.output_name = hidden_names(k, hidden_layers)
+        for k, module in enumerate(self.dropouts, 1):
+            # The hidden layer's superscript, if it has one: h¹ gives m¹ and d¹.
+            layer_mark = self.layers[k - 1].output_name[1:]
+            module.mask_name, module.output_name = f"m{layer_mark}", f"d{layer_mark}"
 
     @property
     def activations(self) -> list[str]:

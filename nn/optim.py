@@ -67,19 +67,18 @@ class Optimizer:
 
         All gradients are checked before anything moves, and all new numbers are
         computed before any is written, so a refused step leaves the parameters and
-        the optimiser's state as they were.
+        the optimiser's state (``state`` and ``step_count``) exactly as they were.
         """
         gradients = [self._gradient(parameter) for parameter in self.parameters]
-        self.step_count += 1
+        step = self.step_count + 1
         # Work on copies of the state, kept only if the whole step succeeds.
         new_states = [dict(self.state[parameter]) for parameter in self.parameters]
         new_data = [
-            self._update(parameter, gradient, state)
+            self._update(parameter, gradient, state, step)
             for parameter, gradient, state in zip(self.parameters, gradients, new_states)
         ]
         for parameter, gradient, number in zip(self.parameters, gradients, new_data):
             if not math.isfinite(number):
-                self.step_count -= 1
                 raise ValueError(
                     f"{self._name}.step: parameter {parameter.label!r} would become "
                     f"{number!r} (data {parameter.data!r}, gradient {gradient!r}); "
@@ -88,9 +87,11 @@ class Optimizer:
         for parameter, number, state in zip(self.parameters, new_data, new_states):
             parameter.data = number
             self.state[parameter] = state
+        self.step_count = step
 
-    def _update(self, parameter, gradient, state):
-        """Return the parameter's new number; subclasses write their rule here."""
+    def _update(self, parameter, gradient, state, step):
+        """Return the parameter's new number at step ``step`` (1 for the first);
+        subclasses write their rule here, changing only ``state``, a copy."""
         raise NotImplementedError
 
     @property
@@ -106,16 +107,9 @@ class Optimizer:
             )
         return gradient
 
-    def _hyper(self, name, value, minimum=None, below=None, at_most=None):
+    def _hyper(self, name, value, **bounds):
         """Check one hyper-parameter and return it as a float, or raise naming it."""
-        value = finite_number(value, f"{self._name}: {name}")
-        if minimum is not None and value < minimum:
-            raise ValueError(f"{self._name}: {name} must be >= {minimum:g}, got {value!r}")
-        if below is not None and value >= below:
-            raise ValueError(f"{self._name}: {name} must be < {below:g}, got {value!r}")
-        if at_most is not None and value > at_most:
-            raise ValueError(f"{self._name}: {name} must be <= {at_most:g}, got {value!r}")
-        return value
+        return finite_number(value, f"{self._name}: {name}", **bounds)
 
     def _betas(self, betas):
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
@@ -139,7 +133,7 @@ class SGD(Optimizer):
                  weight_decay=0.0, nesterov=False):
         super().__init__(parameters, lr)
         self.momentum = self._hyper("momentum", momentum, minimum=0.0)
-        self.dampening = self._hyper("dampening", dampening, minimum=0.0, at_most=1.0)
+        self.dampening = self._hyper("dampening", dampening, minimum=0.0, maximum=1.0)
         self.weight_decay = self._hyper("weight_decay", weight_decay, minimum=0.0)
         self.nesterov = bool(nesterov)
         if self.nesterov and (self.momentum == 0.0 or self.dampening != 0.0):
@@ -148,7 +142,7 @@ class SGD(Optimizer):
                 f"momentum={self.momentum!r}, dampening={self.dampening!r}"
             )
 
-    def _update(self, parameter, gradient, state):
+    def _update(self, parameter, gradient, state, step):
         gradient += self.weight_decay * parameter.data
         if self.momentum:
             if "momentum_buffer" in state:
@@ -171,14 +165,14 @@ class AdaGrad(Optimizer):
         self.weight_decay = self._hyper("weight_decay", weight_decay, minimum=0.0)
         self.initial_accumulator_value = self._hyper(
             "initial_accumulator_value", initial_accumulator_value, minimum=0.0)
-        self.eps = self._hyper("eps", eps, minimum=0.0)
+        self.eps = self._hyper("eps", eps, above=0.0)
 
-    def _update(self, parameter, gradient, state):
+    def _update(self, parameter, gradient, state, step):
         gradient += self.weight_decay * parameter.data
         squares = state.get("sum_of_squares", self.initial_accumulator_value)
         squares += gradient * gradient
         state["sum_of_squares"] = squares
-        step_size = self.lr / (1.0 + (self.step_count - 1) * self.lr_decay)
+        step_size = self.lr / (1.0 + (step - 1) * self.lr_decay)
         return parameter.data - step_size * gradient / (math.sqrt(squares) + self.eps)
 
 
@@ -188,13 +182,13 @@ class RMSProp(Optimizer):
     def __init__(self, parameters, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0,
                  momentum=0.0, centered=False):
         super().__init__(parameters, lr)
-        self.alpha = self._hyper("alpha", alpha, minimum=0.0, at_most=1.0)
-        self.eps = self._hyper("eps", eps, minimum=0.0)
+        self.alpha = self._hyper("alpha", alpha, minimum=0.0, maximum=1.0)
+        self.eps = self._hyper("eps", eps, above=0.0)
         self.weight_decay = self._hyper("weight_decay", weight_decay, minimum=0.0)
         self.momentum = self._hyper("momentum", momentum, minimum=0.0)
         self.centered = bool(centered)
 
-    def _update(self, parameter, gradient, state):
+    def _update(self, parameter, gradient, state, step):
         alpha = self.alpha
         gradient += self.weight_decay * parameter.data
         square_average = (alpha * state.get("square_average", 0.0)
@@ -205,7 +199,8 @@ class RMSProp(Optimizer):
             # Centred: divide by an estimate of the standard deviation, not the RMS.
             average = alpha * state.get("gradient_average", 0.0) + (1.0 - alpha) * gradient
             state["gradient_average"] = average
-            variance = square_average - average * average
+            # Rounding can make E[g²] − E[g]² a hair below 0, where √ is undefined.
+            variance = max(square_average - average * average, 0.0)
         scaled = gradient / (math.sqrt(variance) + self.eps)
         if self.momentum:
             scaled = self.momentum * state.get("momentum_buffer", 0.0) + scaled
@@ -220,17 +215,16 @@ class Adam(Optimizer):
                  weight_decay=0.0, amsgrad=False):
         super().__init__(parameters, lr)
         self.betas = self._betas(betas)
-        self.eps = self._hyper("eps", eps, minimum=0.0)
+        self.eps = self._hyper("eps", eps, above=0.0)
         self.weight_decay = self._hyper("weight_decay", weight_decay, minimum=0.0)
         self.amsgrad = bool(amsgrad)
 
-    def _update(self, parameter, gradient, state):
+    def _update(self, parameter, gradient, state, step):
         gradient += self.weight_decay * parameter.data
-        return self._adam_update(parameter.data, gradient, state)
+        return self._adam_update(parameter.data, gradient, state, step)
 
-    def _adam_update(self, data, gradient, state):
+    def _adam_update(self, data, gradient, state, step):
         beta1, beta2 = self.betas
-        step = self.step_count
         first = beta1 * state.get("first_moment", 0.0) + (1.0 - beta1) * gradient
         second = (beta2 * state.get("second_moment", 0.0)
                   + (1.0 - beta2) * gradient * gradient)
@@ -253,9 +247,9 @@ class AdamW(Adam):
                  weight_decay=1e-2, amsgrad=False):
         super().__init__(parameters, lr, betas, eps, weight_decay, amsgrad)
 
-    def _update(self, parameter, gradient, state):
+    def _update(self, parameter, gradient, state, step):
         decayed = parameter.data * (1.0 - self.lr * self.weight_decay)
-        return self._adam_update(decayed, gradient, state)
+        return self._adam_update(decayed, gradient, state, step)
 
 
 def _parameter_list(parameters, optimizer_name):

@@ -18,9 +18,9 @@ Rows are lists of numbers, one list per example (like ``Dataset.inputs``).
 """
 
 import math
-import numbers
+from fractions import Fraction
 
-from nn.checks import finite_number
+from nn.checks import finite_number, number_rows, sequence
 
 __all__ = ["MinMaxScaler", "NotFittedError", "Scaler", "StandardScaler"]
 
@@ -30,11 +30,17 @@ class NotFittedError(RuntimeError):
 
 
 class Scaler:
-    """x' = base + (x − shift) · factor, per feature, with numbers learnt by ``fit``."""
+    """x' = base + (x − shift) / spread · width, per feature, with numbers learnt by ``fit``.
+
+    Dividing by the spread (rather than multiplying by 1/spread) keeps features
+    whose spread is tiny, down to the smallest float 5e-324, exact: 1/5e-324 is
+    already beyond a float.
+    """
 
     def __init__(self):
         self.shift = None
-        self.factor = None
+        self.spread = None
+        self.width = None
         self.base = None
 
     @property
@@ -48,19 +54,16 @@ class Scaler:
 
     def fit(self, rows):
         """Learn the scaling from the training rows; returns the scaler itself."""
-        rows = self._checked(rows, "fit", expected_width=None)
+        rows = number_rows(rows, f"{type(self).__name__}.fit")
         columns = list(zip(*rows))
-        self.shift, self.factor, self.base = self._learn(columns)
+        # Learnt in full before any attribute changes, so a refused fit leaves the scaler as it was.
+        self.shift, self.spread, self.width, self.base = self._learn(columns)
         return self
 
     def transform(self, rows):
         """New rows scaled with the numbers learnt by ``fit``."""
-        rows = self._checked(rows, "transform", self._fitted_width("transform"))
-        return [
-            [base + (x - shift) * factor
-             for x, shift, factor, base in zip(row, self.shift, self.factor, self.base)]
-            for row in rows
-        ]
+        return self._apply(rows, "transform", lambda x, shift, spread, width, base: _affine(
+            x, subtract=shift, divide=spread, multiply=width, add=base))
 
     def fit_transform(self, rows):
         """``fit`` on these rows, then ``transform`` them."""
@@ -68,51 +71,36 @@ class Scaler:
 
     def inverse_transform(self, rows):
         """Undo ``transform``: back to the original units."""
-        rows = self._checked(rows, "inverse_transform", self._fitted_width("inverse_transform"))
-        return [
-            [(x - base) / factor + shift
-             for x, shift, factor, base in zip(row, self.shift, self.factor, self.base)]
-            for row in rows
-        ]
+        return self._apply(rows, "inverse_transform", lambda x, shift, spread, width, base: _affine(
+            x, subtract=base, divide=width, multiply=spread, add=shift))
 
     def _learn(self, columns):
-        """Return (shift, factor, base) lists, one entry per feature."""
+        """Return (shift, spread, width, base) lists, one entry per feature."""
         raise NotImplementedError
 
-    def _fitted_width(self, operation):
+    def _apply(self, rows, operation, formula):
+        where = f"{type(self).__name__}.{operation}"
         if not self.is_fitted:
             raise NotFittedError(
-                f"{type(self).__name__}.{operation}: the scaler is not fitted yet; call "
+                f"{where}: the scaler is not fitted yet; call "
                 f"fit(training_rows) first, on the training data only"
             )
-        return len(self.shift)
-
-    def _checked(self, rows, operation, expected_width):
-        """Rows as lists of floats, all of one width, or an error saying which row is wrong."""
-        where = f"{type(self).__name__}.{operation}"
-        if isinstance(rows, (str, bytes)) or not hasattr(rows, "__len__"):
-            raise TypeError(f"{where}: expected a list of rows, got {type(rows).__name__}")
-        if len(rows) == 0:
-            raise ValueError(f"{where}: got no rows")
-        checked = []
+        rows = number_rows(rows, where, len(self.shift), "the scaler was fitted on")
+        scaled = []
         for position, row in enumerate(rows):
-            if isinstance(row, (str, bytes)) or not hasattr(row, "__len__"):
-                raise TypeError(
-                    f"{where}: row {position} must be a list of numbers, got "
-                    f"{type(row).__name__} {row!r}"
-                )
-            if expected_width is None:
-                expected_width = len(row)
-                if expected_width == 0:
-                    raise ValueError(f"{where}: row 0 has no features")
-            if len(row) != expected_width:
-                reference = "row 0 has" if operation == "fit" else "the scaler was fitted on"
-                raise ValueError(
-                    f"{where}: row {position} has {len(row)} features but {reference} "
-                    f"{expected_width}"
-                )
-            checked.append([_finite(x, where, position, column) for column, x in enumerate(row)])
-        return checked
+            scaled_row = []
+            for column, (x, *numbers) in enumerate(
+                    zip(row, self.shift, self.spread, self.width, self.base)):
+                try:
+                    scaled_row.append(formula(x, *numbers))
+                except OverflowError:
+                    raise ValueError(
+                        f"{where}: row {position}, feature {column}: {x!r} maps to a number "
+                        f"beyond a 64-bit float (±1.8e308) with this scaler (shift "
+                        f"{numbers[0]!r}, spread {numbers[1]!r})"
+                    ) from None
+            scaled.append(scaled_row)
+        return scaled
 
 
 class StandardScaler(Scaler):
@@ -131,12 +119,14 @@ class StandardScaler(Scaler):
                 means.append(column[0])
                 deviations.append(0.0)
                 continue
-            mean = math.fsum(column) / len(column)
+            mean, deviation = _mean_and_deviation(column)
             means.append(mean)
-            deviations.append(math.sqrt(math.fsum((x - mean) ** 2 for x in column) / len(column)))
+            deviations.append(deviation)
         self.mean, self.standard_deviation = means, deviations
-        factors = [1.0 / deviation if deviation > 0.0 else 1.0 for deviation in deviations]
-        return list(means), factors, [0.0] * len(columns)
+        # A deviation that underflows to 0 (subnormal data) is treated like a constant feature.
+        spreads = [deviation if deviation > 0.0 else 1.0 for deviation in deviations]
+        count = len(columns)
+        return list(means), spreads, [1.0] * count, [0.0] * count
 
 
 class MinMaxScaler(Scaler):
@@ -147,25 +137,61 @@ class MinMaxScaler(Scaler):
         if not isinstance(feature_range, (tuple, list)) or len(feature_range) != 2:
             raise TypeError(f"MinMaxScaler: feature_range must be a pair (low, high), "
                             f"got {feature_range!r}")
-        low, high = (_finite(x, "MinMaxScaler", None, k) for k, x in enumerate(feature_range))
+        low, high = (finite_number(x, f"MinMaxScaler: feature_range[{k}]")
+                     for k, x in enumerate(feature_range))
         if not low < high:
             raise ValueError(f"MinMaxScaler: feature_range needs low < high, got {feature_range!r}")
+        if not math.isfinite(high - low):
+            raise ValueError(
+                f"MinMaxScaler: feature_range {feature_range!r} is wider than a 64-bit float "
+                f"can hold (1.8e308)"
+            )
         self.feature_range = (low, high)
         self.minimum = None
         self.maximum = None
 
     def _learn(self, columns):
         low, high = self.feature_range
-        self.minimum = [min(column) for column in columns]
-        self.maximum = [max(column) for column in columns]
-        factors = [
-            # A constant feature maps to ``low``: there is no range to stretch.
-            1.0 if largest == smallest else (high - low) / (largest - smallest)
-            for smallest, largest in zip(self.minimum, self.maximum)
-        ]
-        return list(self.minimum), factors, [low] * len(columns)
+        minimum = [min(column) for column in columns]
+        maximum = [max(column) for column in columns]
+        spreads, widths = [], []
+        for column, (smallest, largest) in enumerate(zip(minimum, maximum)):
+            if largest == smallest:
+                # A constant feature maps to ``low``: there is no range to stretch.
+                spreads.append(1.0)
+                widths.append(1.0)
+                continue
+            if not math.isfinite(largest - smallest):
+                raise ValueError(
+                    f"MinMaxScaler.fit: feature {column} runs from {smallest!r} to {largest!r}, "
+                    f"a range wider than a 64-bit float can hold (1.8e308); divide the feature "
+                    f"by a power of ten first"
+                )
+            spreads.append(largest - smallest)
+            widths.append(high - low)
+        self.minimum, self.maximum = minimum, maximum
+        return list(minimum), spreads, widths, [low] * len(columns)
 
 
-def _finite(x, where, row, column):
-    at = f"row {row}, feature {column}" if row is not None else f"entry {column}"
-    return finite_number(x, f"{where}: {at}")
+def _mean_and_deviation(column):
+    """The mean and the population standard deviation, never overflowing on the way.
+
+    The numbers are first divided by a power of two near the largest one (exact for
+    normal floats), so the sum of ±1e308s and their squares stay within a float.
+    """
+    largest = max(abs(x) for x in column)
+    unit = math.ldexp(1.0, math.frexp(largest)[1] - 1)
+    scaled = [x / unit for x in column]
+    mean = math.fsum(scaled) / len(scaled)
+    variance = math.fsum((x - mean) ** 2 for x in scaled) / len(scaled)
+    return mean * unit, math.sqrt(variance) * unit
+
+
+def _affine(x, subtract, divide, multiply, add):
+    """add + (x − subtract) / divide · multiply; exactly (in fractions) when a float on the
+    way overflows. ``OverflowError`` when the result itself is beyond a float."""
+    result = add + (x - subtract) / divide * multiply
+    if math.isfinite(result):
+        return result
+    exact = Fraction(add) + (Fraction(x) - Fraction(subtract)) / Fraction(divide) * Fraction(multiply)
+    return float(exact)

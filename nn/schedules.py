@@ -16,11 +16,13 @@ With e the number of ``step()`` calls so far:
   over ``period`` epochs (and back up over the next ``period``, as in PyTorch).
 
 These are the sequences of PyTorch's ``StepLR``, ``ExponentialLR`` and
-``CosineAnnealingLR``.
+``CosineAnnealingLR``. The decays take γ in [0, 1]: a γ above 1 would grow
+the learning rate until a step overflows, which is not a decay.
 """
 
 import math
-import numbers
+
+from nn.checks import finite_number, whole_number
 
 __all__ = ["CosineAnnealing", "ExponentialDecay", "Schedule", "StepDecay"]
 
@@ -53,20 +55,8 @@ class Schedule:
         """The learning rate currently in the optimiser."""
         return self.optimizer.lr
 
-    def _check(self, name, value, minimum, integer=False):
-        kind = numbers.Integral if integer else numbers.Real
-        if isinstance(value, bool) or not isinstance(value, kind):
-            expected = "an integer" if integer else "a real number"
-            raise TypeError(
-                f"{type(self).__name__}: {name} must be {expected}, got "
-                f"{type(value).__name__} {value!r}"
-            )
-        if not math.isfinite(value) or value < minimum:
-            raise ValueError(
-                f"{type(self).__name__}: {name} must be finite and >= {minimum:g}, "
-                f"got {value!r}"
-            )
-        return value if integer else float(value)
+    def _where(self, name):
+        return f"{type(self).__name__}: {name}"
 
     def __repr__(self):
         return f"{type(self).__name__}(epoch={self.epoch}, lr={self.lr:g})"
@@ -77,8 +67,8 @@ class StepDecay(Schedule):
 
     def __init__(self, optimizer, step_size, gamma=0.1):
         super().__init__(optimizer)
-        self.step_size = self._check("step_size", step_size, 1, integer=True)
-        self.gamma = self._check("gamma", gamma, 0.0)
+        self.step_size = whole_number(step_size, self._where("step_size"), minimum=1)
+        self.gamma = finite_number(gamma, self._where("gamma"), minimum=0.0, maximum=1.0)
 
     def lr_at(self, epoch):
         return self.initial_lr * self.gamma ** (epoch // self.step_size)
@@ -89,7 +79,7 @@ class ExponentialDecay(Schedule):
 
     def __init__(self, optimizer, gamma):
         super().__init__(optimizer)
-        self.gamma = self._check("gamma", gamma, 0.0)
+        self.gamma = finite_number(gamma, self._where("gamma"), minimum=0.0, maximum=1.0)
 
     def lr_at(self, epoch):
         return self.initial_lr * self.gamma ** epoch
@@ -100,8 +90,8 @@ class CosineAnnealing(Schedule):
 
     def __init__(self, optimizer, period, minimum_lr=0.0):
         super().__init__(optimizer)
-        self.period = self._check("period", period, 1, integer=True)
-        self.minimum_lr = self._check("minimum_lr", minimum_lr, 0.0)
+        self.period = whole_number(period, self._where("period"), minimum=1)
+        self.minimum_lr = finite_number(minimum_lr, self._where("minimum_lr"), minimum=0.0)
 
     def lr_at(self, epoch):
         progress = (1.0 + math.cos(math.pi * epoch / self.period)) / 2.0

@@ -15,21 +15,18 @@ file from exhausting memory or crashing the process.
 """
 
 import json
-import math
 import os
-import tempfile
 from collections.abc import Mapping
 
 from nn.activations import ELEMENTWISE, NAMES as ACTIVATION_NAMES
-from nn.module import MLP, Layer
+from nn.checks import finite_number, node_name, whole_number
+from nn.files import write_atomically
+from nn.module import MAX_LAYERS, MAX_PARAMETERS, MLP, Layer, parameter_count
 
 FORMAT = "tracegrad-model"
 FORMAT_VERSION = 1
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_PARAMETERS = 1_000_000  # scalar Values; far beyond anything this engine trains in reasonable time
-MAX_LAYERS = 1000
-MAX_NAME_LENGTH = 40
 
 
 class ModelFileError(ValueError):
@@ -39,7 +36,13 @@ class ModelFileError(ValueError):
 # ----- writing ---------------------------------------------------------------------
 
 
-def _layer_to_dict(layer: Layer) -> dict:
+def _finite_rows(rows: list, where: str) -> list:
+    # A weight can hold inf only if someone wrote .data directly; JSON has no inf to save.
+    return [[finite_number(number, f"{where}[{i}][{j}]") for j, number in enumerate(row)]
+            for i, row in enumerate(rows)]
+
+
+def _layer_to_dict(layer: Layer, where: str) -> dict:
     return {
         "nin": layer.nin,
         "nout": layer.nout,
@@ -49,8 +52,8 @@ def _layer_to_dict(layer: Layer) -> dict:
         "bias_name": layer.bias_name,
         "preactivation_name": layer.preactivation_name,
         "output_name": layer.output_name,
-        "weights": layer.weights_as_rows(),
-        "biases": layer.biases_as_list() if layer.has_bias else None,
+        "weights": _finite_rows(layer.weights_as_rows(), f"{where}.weights"),
+        "biases": _finite_rows([layer.biases_as_list()], f"{where}.biases")[0] if layer.has_bias else None,
     }
 
 
@@ -61,10 +64,10 @@ def to_dict(model) -> dict:
             "type": "MLP",
             "nin": model.nin,
             "dropout": model.dropout,
-            "layers": [_layer_to_dict(layer) for layer in model.layers],
+            "layers": [_layer_to_dict(layer, f"save: layers[{k}]") for k, layer in enumerate(model.layers)],
         }
     elif isinstance(model, Layer):
-        body = {"type": "Layer", **_layer_to_dict(model)}
+        body = {"type": "Layer", **_layer_to_dict(model, "save: layer")}
     else:
         raise TypeError(f"save: can save an MLP or a Layer, not {type(model).__name__}")
     return {"format": FORMAT, "version": FORMAT_VERSION, "model": body}
@@ -73,17 +76,7 @@ def to_dict(model) -> dict:
 def save(model, path) -> None:
     """Write ``model`` to ``path`` as JSON; the file is replaced whole or not at all."""
     text = json.dumps(to_dict(model), indent=1, allow_nan=False)
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".tracegrad-", suffix=".json", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_atomically(path, text + "\n")
 
 
 # ----- checking ------------------------------------------------------------------------
@@ -110,34 +103,26 @@ def _mapping(data, where: str, required: set, optional: set = frozenset()) -> Ma
     return data
 
 
+def _file_check(check, data, where: str, **options):
+    """Run one of ``nn.checks``; its refusal becomes a ``ModelFileError`` at the same place."""
+    try:
+        return check(data, where, **options)
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(str(error)) from None
+
+
 def _count(data, where: str, limit: int) -> int:
-    if isinstance(data, bool) or not isinstance(data, int):
-        _fail(where, f"expected a positive whole number, got {_describe(data)}")
-    if not 1 <= data <= limit:
-        _fail(where, f"must be between 1 and {limit}, got {data}")
-    return data
+    return _file_check(whole_number, data, where, minimum=1, maximum=limit)
 
 
 def _finite(data, where: str) -> float:
-    if isinstance(data, bool) or not isinstance(data, (int, float)):
-        _fail(where, f"expected a finite number, got {type(data).__name__} {_describe(data)}")
-    try:
-        number = float(data)
-    except OverflowError:
-        _fail(where, f"expected a finite number, got an integer of {len(str(data))} digits")
-    if not math.isfinite(number):
-        _fail(where, f"expected a finite number, got {number!r}")
-    return number
+    return _file_check(finite_number, data, where)
 
 
 def _name(data, where: str, optional: bool = False) -> str | None:
     if data is None and optional:
         return None
-    if not isinstance(data, str) or not data or len(data) > MAX_NAME_LENGTH:
-        _fail(where, f"expected a name of 1 to {MAX_NAME_LENGTH} characters, got {_describe(data)}")
-    if not data.isprintable():
-        _fail(where, f"a name must be printable text, got {_describe(data)}")
-    return data
+    return _file_check(node_name, data, where)
 
 
 def _numbers(data, length: int, where: str) -> list[float]:
@@ -205,7 +190,7 @@ def _checked_layers(layer_data: list, nin: int | None, where: str) -> list[dict]
             _fail(f"{place}.activation", f"{shape['activation']!r} can only be used on the output layer")
         if shapes and shape["bias"] != shapes[0]["bias"]:
             _fail(f"{place}.bias", "every layer of an MLP must agree on bias true/false")
-        total += shape["nout"] * (shape["nin"] + 1)
+        total += parameter_count(shape["nin"], shape["nout"], shape["bias"])
         if total > MAX_PARAMETERS:
             _fail(place, f"the model would have more than {MAX_PARAMETERS} parameters")
         expected_inputs = shape["nout"]
@@ -221,9 +206,7 @@ def _checked(data) -> dict:
     top = _mapping(data, "file", {"format", "version", "model"})
     if top["format"] != FORMAT:
         _fail("format", f"expected {FORMAT!r}, got {_describe(top['format'])}")
-    version = top["version"]
-    if isinstance(version, bool) or not isinstance(version, int):
-        _fail("version", f"expected a whole number, got {_describe(version)}")
+    version = _file_check(whole_number, top["version"], "version")
     if version != FORMAT_VERSION:
         newer = " (written by a newer tracegrad?)" if version > FORMAT_VERSION else ""
         _fail("version", f"this tracegrad reads version {FORMAT_VERSION}, the file is version {version}{newer}")
@@ -255,8 +238,12 @@ def _fill(layer: Layer, shape: dict) -> None:
     layer.set_weights(shape["weights"])
     if shape["bias"]:
         layer.set_biases(shape["biases"])
-    layer.preactivation_name = shape["preactivation_name"]
-    layer.output_name = shape["output_name"]
+    # A name left out (null, as files from before node names were saved hold) keeps
+    # the one the layer was made with: q, h for a hidden layer of an MLP.
+    if shape["preactivation_name"] is not None:
+        layer.preactivation_name = shape["preactivation_name"]
+    if shape["output_name"] is not None:
+        layer.output_name = shape["output_name"]
 
 
 def _build(settings: dict):

@@ -26,21 +26,30 @@ given, the loss and accuracy on it at the end of the epoch in evaluation mode.
 Accuracy is kept when the targets are class indices (ints: 0/1, −1/+1 or
 0..K−1) or one-hot lists; float targets mean regression, and only loss is kept.
 
+Before the first update ``train`` checks every example: each row a list of
+finite numbers as wide as row 0 (and as the model's ``nin``), each target what
+the loss reads (a class index in range, a probability, ±1, a list as long as
+the model's outputs; for your own loss, finite numbers shaped like target 0).
+One bad example anywhere fails with its position, and no weight has moved.
+
 A progress bar is drawn on the terminal (``stream``, default standard error) and
 nowhere else: when the output is a file or a pipe, as under pytest, ``train``
 writes nothing.
 """
 
 import math
+import numbers
 import random
 import sys
 import time
 from dataclasses import dataclass, field
 
-from autograd import Value, no_grad, sum_values
+from autograd import Constant, Value, no_grad, sum_values
+from nn.checks import finite_number, number_rows, sequence, whole_number
 from nn.clip import clip_by_norm, clip_by_value
 from nn.data import Dataset, batch_indices
 from nn.losses import (
+    TARGET_CHECKS,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -153,15 +162,21 @@ def train(model, inputs, targets, *, loss, optimizer, mode="mini-batch", batch_s
     shuffling. ``progress`` forces the progress bar on or off.
     ``on_epoch_end(epoch, history)`` is called after each epoch.
     """
-    inputs, targets = _examples(inputs, targets, "train")
+    # Everything is checked before the first update, so a bad example anywhere (a
+    # ragged row, a nan, a class index out of range) changes no weight.
+    inputs, targets = _examples(inputs, targets, "train", model)
     per_example_loss = _loss_function(loss)
     batch_size = _batch_size(mode, batch_size, len(inputs))
-    epochs = _positive_int(epochs, "epochs")
+    epochs = whole_number(epochs, "train: epochs", minimum=1)
     if reduction not in ("mean", "sum"):
         raise ValueError(f"train: reduction must be 'mean' or 'sum', got {reduction!r}")
     parameters = _checked_optimizer(model, optimizer)
     if validation is not None:
-        validation = _examples(*_pair(validation), "train (validation)")
+        validation = _examples(*_pair(validation), "train (validation)", model)
+    output_count = _output_count(model, inputs[0])
+    _check_targets(targets, loss, output_count, "train")
+    if validation is not None:
+        _check_targets(validation[1], loss, output_count, "train (validation)")
     classifying = _is_classification(targets)
     rng = random.Random(seed)
     history = History(mode=mode, batch_size=batch_size)
@@ -183,6 +198,9 @@ def train(model, inputs, targets, *, loss, optimizer, mode="mini-batch", batch_s
                 cost = _batch_cost(example_losses, reduction)
                 if penalty is not None:
                     cost = cost + penalty(model)
+                if len(example_losses) > 1 or penalty is not None:
+                    # The slides' J: the cost of the whole update (one example's alone is L).
+                    cost.label = "J"
                 optimizer.zero_grad()
                 cost.backward()
                 if clip_value is not None:
@@ -220,7 +238,7 @@ def train(model, inputs, targets, *, loss, optimizer, mode="mini-batch", batch_s
 
 def predict_values(model, inputs):
     """The model's outputs as numbers, one list per input row (evaluation mode, no graph)."""
-    rows = _rows(inputs, "predict_values")
+    rows = _rows(inputs, "predict_values", model)
     was_training = _set_training(model, False)
     try:
         with no_grad():
@@ -240,7 +258,7 @@ def accuracy(model, inputs, targets, threshold=0.0):
 
     Targets are class indices, one-hot lists, or for a single output 0/1 or −1/+1.
     """
-    inputs, targets = _examples(inputs, targets, "accuracy")
+    inputs, targets = _examples(inputs, targets, "accuracy", model)
     predictions = predict_values(model, inputs)
     hits = sum(_predicted_class(out, threshold) == _target_class(target, len(out))
                for out, target in zip(predictions, targets))
@@ -267,9 +285,20 @@ def _validate(model, validation, per_example_loss, threshold, history):
 def _batch_cost(example_losses, reduction):
     if len(example_losses) == 1:
         return example_losses[0]
+    count = len(example_losses)
+    for k, example_loss in enumerate(example_losses, 1):
+        # A loss node named by the loss (L) or not at all is numbered; a name of the
+        # user's own (or a node of the model returned as the loss) is left alone.
+        if example_loss.label in (None, "L"):
+            example_loss.label = f"L{k}"
     # One Σ node over the batch keeps the graph shallow and the picture readable.
     total = sum_values(example_losses)
-    return total * (1.0 / len(example_losses)) if reduction == "mean" else total
+    total.label = "ΣL"
+    if reduction == "sum":
+        return total
+    mean = Constant(1.0 / count, label=f"1/{count}") * total
+    mean.label = f"ΣL/{count}"
+    return mean
 
 
 def _progress_message(epoch, epochs, history):
@@ -328,14 +357,54 @@ def _loss_function(loss):
         function = _SINGLE_OUTPUT_LOSSES[loss]
 
         def single_output_loss(outputs, target):
-            if len(outputs) != 1:
-                raise ValueError(
-                    f"train: loss {loss!r} needs a model with one output, got {len(outputs)}"
-                )
+            _check_single_output(loss, len(outputs))
             return function(outputs[0], target)
 
         return single_output_loss
     raise ValueError(f"train: loss must be a function or one of {', '.join(LOSSES)}; got {loss!r}")
+
+
+def _check_single_output(loss, output_count):
+    if output_count != 1:
+        raise ValueError(f"train: loss {loss!r} needs a model with one output, got {output_count}")
+
+
+def _output_count(model, row):
+    """How many outputs the model gives: one forward pass, recording nothing, in
+    evaluation mode (so dropout draws no random number and training runs as it would)."""
+    was_training = _set_training(model, False)
+    try:
+        with no_grad():
+            return len(_outputs(model, row))
+    finally:
+        _set_training(model, was_training)
+
+
+def _check_targets(targets, loss, output_count, operation):
+    """Every target as the loss will read it, or an error naming the example."""
+    if isinstance(loss, str) and loss in _SINGLE_OUTPUT_LOSSES:
+        _check_single_output(loss, output_count)
+    for position, target in enumerate(targets):
+        where = f"{operation}: target {position}"
+        if not isinstance(loss, str):
+            _check_own_loss_target(target, targets[0], where)
+            continue
+        try:
+            TARGET_CHECKS[loss](target, output_count)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{where}: {error}") from None
+
+
+def _check_own_loss_target(target, first, where):
+    """For someone's own loss: a finite number, or a list of them as long as target 0."""
+    if isinstance(first, numbers.Real) and not isinstance(first, bool):
+        finite_number(target, where)
+        return
+    entries = sequence(target, where, "a number or a list of numbers")
+    if len(entries) != len(first):
+        raise ValueError(f"{where}: has {len(entries)} entries but target 0 has {len(first)}")
+    for column, entry in enumerate(entries):
+        finite_number(entry, f"{where}[{column}]")
 
 
 def _batch_size(mode, batch_size, count):
@@ -348,15 +417,7 @@ def _batch_size(mode, batch_size, count):
                 f"{'1 example' if mode == 'stochastic' else 'the whole set'} per update"
             )
         return 1 if mode == "stochastic" else count
-    return min(_positive_int(32 if batch_size is None else batch_size, "batch_size"), count)
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"train: {name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"train: {name} must be at least 1, got {value!r}")
-    return value
+    return min(whole_number(32 if batch_size is None else batch_size, "train: batch_size", minimum=1), count)
 
 
 def _checked_optimizer(model, optimizer):
@@ -376,21 +437,20 @@ def _checked_optimizer(model, optimizer):
     return parameters
 
 
-def _examples(inputs, targets, operation):
-    rows = _rows(inputs, operation)
-    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__len__"):
-        raise TypeError(f"{operation}: targets must be a list, got {type(targets).__name__}")
+def _examples(inputs, targets, operation, model=None):
+    rows = _rows(inputs, operation, model)
+    targets = sequence(targets, f"{operation}: targets")
     if len(rows) != len(targets):
         raise ValueError(f"{operation}: {len(rows)} inputs but {len(targets)} targets")
-    return rows, list(targets)
+    return rows, targets
 
 
-def _rows(inputs, operation):
-    if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__len__"):
-        raise TypeError(f"{operation}: inputs must be a list of rows, got {type(inputs).__name__}")
-    if len(inputs) == 0:
-        raise ValueError(f"{operation}: got no examples")
-    return list(inputs)
+def _rows(inputs, operation, model=None):
+    """The input rows as lists of finite floats, all as wide as the model reads (or as row 0)."""
+    width = getattr(model, "nin", None)
+    if isinstance(width, bool) or not isinstance(width, int):
+        width = None
+    return number_rows(inputs, f"{operation}: inputs", width, "the model reads")
 
 
 def _pair(validation):

@@ -327,8 +327,9 @@ def test_collapse_draws_one_box_per_neuron():
     loss.backward()
     picture = draw(loss, collapse=True, model=model)
     boxes = re.findall(r"^\t*(v\d+) \[", picture.source, flags=re.MULTILINE)
-    # 4 hidden neurons, 2 output neurons, the loss; inputs and weights are folded in.
-    assert len(boxes) == 4 + 2 + 1
+    # the inputs x1..x3 (each read by all 4 hidden neurons, so a box of its own),
+    # 4 hidden neurons, 2 output neurons, the loss; weights are folded in.
+    assert len(boxes) == 3 + 4 + 2 + 1
     assert all(name in svg_groups(picture) for name in boxes)
 
 

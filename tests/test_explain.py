@@ -81,10 +81,12 @@ def test_every_factor_is_a_stored_edge_when_folding_is_off(example):
 
 
 def test_folded_factor_multiplies_the_edges_it_replaces(example):
-    (path,) = slides_view(example, example.W[0][0]).paths
+    # Keeping L, z1 and w11 only folds p1 into one factor dL/dz1 along this path.
+    w11, z1, p1 = example.W[0][0], example.z[0], example.p[0]
+    (path,) = explain(example.loss, w11, keep=[example.loss, z1, w11]).paths
     assert len(path.edges) > len(path.factors)
     assert math.prod(f.local_derivative for f in path.edges) == pytest.approx(path.product)
-    assert path.factors[0].local_derivative == pytest.approx(-1 / example.p[0].data)
+    assert path.factors[0].local_derivative == pytest.approx(-1 / p1.data * p1.local_derivatives[0])
 
 
 def test_by_default_the_worked_example_reads_as_on_the_slides(example):
@@ -118,7 +120,7 @@ def test_unlabelled_one_input_helpers_are_folded_by_default():
 
 def test_zero_paths_are_counted_not_listed(example):
     explanation = explain(example.loss, example.W[0][0])
-    assert explanation.path_count == 3  # through ln p1, ln p2, ln p3 into y · ln p
+    assert explanation.path_count == 3  # through p1, p2, p3 into L
     assert explanation.zero_path_count == 2  # y2 = y3 = 0
     assert "2 more paths cross a local derivative of 0" in str(explanation)
 

@@ -157,23 +157,27 @@ def test_batches_pair_inputs_with_their_targets():
 
 def test_one_hot():
     assert one_hot([2, 0], 3) == [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
-    with pytest.raises(ValueError, match="one_hot: label 1 is 3"):
+    with pytest.raises(ValueError, match=r"one_hot: label 1: class index 3 is outside 0\.\.2"):
         one_hot([0, 3], 3)
+    with pytest.raises(TypeError, match="one_hot: label 0: expected a class index"):
+        one_hot([1.0], 3)
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: two_moons(n_samples=1), ValueError, "two_moons: n_samples must be at least 2"),
-    (lambda: two_moons(noise=-0.1), ValueError, "two_moons: noise must be finite and >= 0"),
-    (lambda: circles(factor=1.5), ValueError, "circles: factor must be between 0 and 1"),
-    (lambda: spirals(n_classes=1), ValueError, "spirals: n_classes must be at least 2"),
-    (lambda: regression_1d(n_samples=2.5), TypeError, "regression_1d: n_samples must be an integer"),
+    (lambda: two_moons(n_samples=1), ValueError, "two_moons: n_samples must be >= 2, got 1"),
+    (lambda: two_moons(noise=-0.1), ValueError, "two_moons: noise must be >= 0, got -0.1"),
+    (lambda: circles(factor=1.5), ValueError, "circles: factor must be in (0, 1), got 1.5"),
+    (lambda: spirals(n_classes=1), ValueError, "spirals: n_classes must be >= 2, got 1"),
+    (lambda: regression_1d(n_samples=2.5), TypeError, "regression_1d: n_samples: expected a whole number, got float 2.5"),
     (lambda: survival(seed=1.5), TypeError, "survival: expected a seed"),
-    (lambda: xor(noise=math.nan), ValueError, "xor: noise must be finite"),
+    (lambda: xor(noise=math.nan), ValueError, "xor: noise: expected a finite number, got nan"),
     (lambda: train_test_split(xor(), test_fraction=1.0), ValueError,
-     "test_fraction must be between 0 and 1"),
+     "train_test_split: test_fraction must be in (0, 1), got 1.0"),
     (lambda: train_test_split([[1.0]]), TypeError, "train_test_split: expected a Dataset"),
-    (lambda: batch_indices(4, 0), ValueError, "batch_indices: batch_size must be at least 1"),
+    (lambda: batch_indices(4, 0), ValueError, "batch_indices: batch_size must be >= 1, got 0"),
     (lambda: list(batches([[1.0]], [0, 1], 1)), ValueError, "batches: 1 inputs but 2 targets"),
+    (lambda: two_moons(noise=1e308), ValueError, "two_moons: noise 1e+308 moves a point beyond a 64-bit float"),
+    (lambda: regression_1d(noise=1e308), ValueError, "regression_1d: noise 1e+308 moves a point beyond"),
 ])
 def test_bad_arguments_are_refused_by_name(call, error, message):
     with pytest.raises(error) as caught:

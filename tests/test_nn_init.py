@@ -107,16 +107,30 @@ def test_a_named_initialiser_reaches_every_layer():
     assert max(map(abs, flat(model.weights_as_rows()[1]))) > 1.0
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: initial_weights("zeros", 2, 2), "unknown initialiser 'zeros'"),
-    (lambda: uniform(0, 2), "fan_in must be a positive int"),
-    (lambda: xavier_uniform(2, 2.5), "fan_out must be a positive int"),
-    (lambda: uniform(2, 2, 1.0, 1.0), "low < high"),
-    (lambda: normal(2, 2, std=0.0), "std must be > 0"),
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: initial_weights("zeros", 2, 2), ValueError, "unknown initialiser 'zeros'"),
+    (lambda: uniform(0, 2), ValueError, "uniform: fan_in must be >= 1, got 0"),
+    (lambda: xavier_uniform(2, 2.5), TypeError, "xavier_uniform: fan_out: expected a whole number, got float 2.5"),
+    (lambda: uniform(2, 2, 1.0, 1.0), ValueError, "low < high"),
+    (lambda: uniform(2, 2, math.nan, 1.0), ValueError, "uniform: low: expected a finite number, got nan"),
+    (lambda: normal(2, 2, std=0.0), ValueError, "normal: std must be > 0, got 0.0"),
+    (lambda: normal(2, 2, std=math.inf), ValueError, "normal: std: expected a finite number, got inf"),
+    (lambda: normal(2, 2, mean="0"), TypeError, "normal: mean: expected a number, got str"),
+    (lambda: xavier_uniform(2, 2, gain=math.nan), ValueError, "xavier_uniform: gain: expected a finite number, got nan"),
+    (lambda: xavier_normal(2, 2, gain=-1.0), ValueError, "xavier_normal: gain must be > 0, got -1.0"),
+    (lambda: xavier_normal(2, 2, gain=10**400), ValueError, "xavier_normal: gain: expected a finite number"),
+    # Finite settings whose draws are not: named by the initialiser's own arguments.
+    (lambda: uniform(2, 2, -1e308, 1e308, rng=0), ValueError,
+     "uniform: low=-1e+308, high=1e+308 gives weights beyond a 64-bit float"),
+    (lambda: normal(2, 2, mean=1e308, std=1e308, rng=0), ValueError,
+     "normal: mean=1e+308, std=1e+308 gives weights beyond a 64-bit float"),
+    (lambda: xavier_uniform(1, 1, gain=1.5e308, rng=0), ValueError,
+     "xavier_uniform: gain=1.5e+308 gives weights beyond a 64-bit float"),
 ])
-def test_bad_arguments_get_a_clear_error(call, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments_get_a_clear_error_naming_the_argument(call, error, message):
+    with pytest.raises(error) as caught:
         call()
+    assert message in str(caught.value)
 
 
 def test_rng_must_be_a_generator_or_a_seed():

@@ -55,15 +55,18 @@ def test_mse_errors_are_clear():
         mse([1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="form"):
         mse([1.0], [1.0], form="sum")
-    with pytest.raises(ValueError, match="target 1: expected a finite number, got nan"):
+    with pytest.raises(ValueError, match=r"mse: targets\[0\]: expected a finite number, got nan"):
         mse([1.0], [float("nan")])
+    with pytest.raises(ValueError, match=r"mse: targets\[1\]: expected a finite number, got inf"):
+        mse([1.0, 2.0], [1.0, Value(math.inf)])  # a target given as a Value is checked too
 
 
-def test_mse_accepts_single_values_and_value_targets():
+def test_mse_accepts_single_values_and_reads_value_targets_as_data():
     y = Value(1.0, label="y")
     loss = mse(Value(3.0), y, label="J")
     loss.backward()
-    assert (loss.data, loss.label, y.grad) == (2.0, "J", -2.0)
+    # A target is data: its number is read, and no gradient flows back into it.
+    assert (loss.data, loss.label, y.grad) == (2.0, "J", 0.0)
 
 
 # ----- binary cross-entropy ---------------------------------------------------------
@@ -87,12 +90,12 @@ def test_binary_cross_entropy_of_a_sure_right_answer_is_zero():
 
 
 def test_binary_cross_entropy_of_a_sure_wrong_answer_says_why():
-    with pytest.raises(autograd.UndefinedOperationError, match="log"):
+    with pytest.raises(autograd.UndefinedOperationError, match=r"ln p1 is only defined for p1 > 0.*label 'p'"):
         binary_cross_entropy(Value(0.0, label="p"), 1.0)
 
 
 def test_binary_cross_entropy_target_must_be_a_probability():
-    with pytest.raises(ValueError, match=r"binary_cross_entropy: the target must lie in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"binary_cross_entropy: target must be in \[0, 1\], got 2.0"):
         binary_cross_entropy(Value(0.5), 2.0)
 
 
@@ -185,31 +188,86 @@ def test_cross_entropy_bad_targets(target, message):
         cross_entropy([0.1, 0.2, 0.3], target)
 
 
-def test_slides_form_on_probabilities_shows_p1_to_L():
+def test_slides_form_on_probabilities_is_one_node_reading_p_and_y():
     p = autograd.softmax(leaves([0.6969, 0.7511, 0.5272]))
     for k, v in enumerate(p, 1):
         v.label = f"p{k}"
     loss = cross_entropy_from_probabilities(p, [1.0, 0.0, 0.0], label="L")
     assert loss.data == pytest.approx(-math.log(p[0].data))
-    graph = autograd.topological_order(loss)
-    assert [node.label for node in graph if node.label and node.label.startswith("p")] == ["p1"]
-    assert loss.inputs[0].op.name == "log" and loss.inputs[0].inputs[0] is p[0]
+    # L = −Σ y_c ln p_c: one node whose inputs are p1..p3 and the constants y1..y3.
+    assert loss.op.name == "cross_entropy" and loss.inputs[:3] == tuple(p)
+    assert all(y.is_constant for y in loss.inputs[3:])
+    assert loss.local_derivatives[:3] == pytest.approx((-1 / p[0].data, 0.0, 0.0))
 
 
-def test_slides_form_with_label_leaves_keeps_them_in_the_graph():
+def test_slides_form_with_constant_labels_keeps_them_in_the_graph():
     p = [Value(0.2), Value(0.5), Value(0.3)]
-    y = leaves([0.0, 1.0, 0.0], "y")
+    y = [autograd.Constant(n, label=f"y{k}") for k, n in enumerate([0.0, 1.0, 0.0], 1)]
     loss = cross_entropy_from_probabilities(p, y)
     loss.backward()
     assert loss.data == pytest.approx(-math.log(0.5))
     assert grads(p) == pytest.approx([0.0, -2.0, 0.0])  # −y/p, the slides' dL/dp_i
     assert set(y) <= set(autograd.topological_order(loss))
+    assert grads(y) == [0.0, 0.0, 0.0]  # labels are data
+
+
+def test_a_sure_wrong_probability_says_which_class():
+    with pytest.raises(autograd.UndefinedOperationError, match="p2"):
+        cross_entropy_from_probabilities([Value(1.0), Value(0.0)], 1)
 
 
 def test_slides_form_agrees_with_the_logits_form():
     logits = [0.3, -0.2, 1.1]
     from_probabilities = cross_entropy_from_probabilities(autograd.softmax(leaves(logits)), 2).data
     assert from_probabilities == pytest.approx(cross_entropy(leaves(logits), 2).data)
+
+
+# ----- what is not a probability or a target is refused -----------------------------------
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: binary_cross_entropy(Value(1.5), 1), "binary_cross_entropy: probability must be in [0, 1], got 1.5"),
+    (lambda: binary_cross_entropy(-0.2, 1), "binary_cross_entropy: probability must be in [0, 1], got -0.2"),
+    (lambda: binary_cross_entropy(Value(0.5), Value(2.0)), "binary_cross_entropy: target must be in [0, 1], got 2.0"),
+    (lambda: binary_cross_entropy_with_logits(Value(0.5), Value(-1.0)),
+     "binary_cross_entropy_with_logits: target must be in [0, 1], got -1.0"),
+    (lambda: cross_entropy_from_probabilities([0.2, 0.3, 1.5], 2),
+     "cross_entropy_from_probabilities: probabilities[2] must be in [0, 1], got 1.5"),
+    (lambda: cross_entropy_from_probabilities([Value(0.5), Value(-0.5)], 0),
+     "cross_entropy_from_probabilities: probabilities[1] must be in [0, 1], got -0.5"),
+    (lambda: cross_entropy([0.1, 0.2, 0.3], [2, -1, 0]), "cross_entropy: target[0] must be in [0, 1], got 2"),
+    (lambda: cross_entropy([0.1, 0.2, 0.3], [0.5, 0.2, 0.2]), "cross_entropy: the target's entries add up to 0.9, not 1"),
+    (lambda: cross_entropy_from_probabilities([0.2, 0.8], [Value(0.5), Value(1.5)]),
+     "cross_entropy_from_probabilities: target[1] must be in [0, 1], got 1.5"),
+    (lambda: cross_entropy([0.1, 0.2], 2), "cross_entropy: target: class index 2 is outside 0..1"),
+    (lambda: hinge(Value(0.5), Value(0.0)), "hinge: the target must be -1 or +1, got 0.0"),
+    (lambda: mse([Value(math.inf)], [1.0]), "mse: predictions[0]: expected a finite number, got inf"),
+])
+def test_what_is_not_a_probability_or_a_target_is_refused_by_loss_place_and_value(call, message):
+    with pytest.raises(ValueError) as caught:
+        call()
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("make", [
+    lambda y: mse([Value(0.5)], [y]),
+    lambda y: binary_cross_entropy(Value(0.5), y),
+    lambda y: binary_cross_entropy_with_logits(Value(0.5), y),
+    lambda y: cross_entropy_from_probabilities([Value(0.5), Value(0.5)], [y, 1.0 - y.data]),
+    lambda y: cross_entropy([Value(0.5), Value(0.5)], [y, 1.0 - y.data]),
+])
+def test_targets_enter_the_graph_as_constants_with_no_gradient(make):
+    y = Value(0.25, label="y")  # soft, so every form keeps the y term in its graph
+    loss = make(y)
+    loss.backward()
+    targets = [node for node in autograd.topological_order(loss) if node.label == "y"]
+    assert targets and all(node.is_constant and node.grad == 0.0 for node in targets)
+    assert y.grad == 0.0
+
+
+def test_soft_labels_may_add_up_to_1_within_rounding():
+    third = 1.0 / 3.0
+    assert cross_entropy([0.1, 0.2, 0.3], [third, third, third]).data > 0.0
 
 
 # ----- hinge ----------------------------------------------------------------------------

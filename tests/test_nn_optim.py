@@ -210,3 +210,44 @@ def test_an_update_that_overflows_is_refused_and_nothing_moves():
         optimizer.step()
     assert (v.data, w.data) == (0.5, 1e308)
     assert optimizer.state[v] == {} and optimizer.step_count == 0
+
+
+@pytest.mark.parametrize("make", [AdaGrad, RMSProp, Adam, AdamW], ids=lambda make: make.__name__)
+@pytest.mark.parametrize("eps", [0.0, -1e-8])
+def test_eps_must_be_positive_or_a_zero_gradient_divides_by_zero(make, eps):
+    with pytest.raises(ValueError) as caught:
+        make([Value(1.0)], eps=eps)
+    assert f"{make.__name__}: eps must be > 0, got {eps!r}" in str(caught.value)
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: SGD(p, lr=10.0, momentum=0.9),
+    lambda p: AdaGrad(p, lr=1e300, lr_decay=0.1),
+    lambda p: RMSProp(p, lr=1e300, centered=True, momentum=0.5),
+    lambda p: Adam(p, lr=1e300, amsgrad=True),
+    lambda p: AdamW(p, lr=1e300, weight_decay=0.0),
+], ids=["sgd", "adagrad", "rmsprop", "adam", "adamw"])
+def test_a_refused_step_leaves_the_whole_optimiser_as_it_was(make):
+    v, w = Value(0.5, label="v"), Value(1e308, label="w")
+    optimizer = make([v, w])
+    v.grad, w.grad = 1.0, 2.0
+    optimizer.step()  # one good step, so there is state to keep
+    state_before = {p: dict(optimizer.state[p]) for p in (v, w)}
+    data_before = (v.data, w.data)
+    v.grad, w.grad = 1.0, -1e308
+    with pytest.raises(ValueError, match="'w' would become"):
+        optimizer.step()
+    assert optimizer.step_count == 1
+    assert {p: optimizer.state[p] for p in (v, w)} == state_before
+    assert (v.data, w.data) == data_before
+
+
+def test_centred_rmsprop_survives_a_variance_rounded_below_zero():
+    w = Value(1.0, label="w")
+    optimizer = RMSProp([w], lr=0.01, alpha=0.5, centered=True)
+    for _ in range(60):
+        # The same gradient every step: E[g²] − E[g]² is 0, but with g = 0.7 and α = ½
+        # it rounds to a hair below 0 on seven of these steps.
+        w.grad = 0.7
+        optimizer.step()
+    assert math.isfinite(w.data) and optimizer.step_count == 60

@@ -5,7 +5,7 @@ import math
 import statistics
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nn.data import survival, train_test_split
@@ -103,7 +103,7 @@ def test_shape_mismatches_name_the_row():
     ([[1.0, math.inf]], ValueError, "row 0, feature 1: expected a finite number, got inf"),
     ([[1.0, "2"]], TypeError, "row 0, feature 1: expected a number, got str"),
     ([[True]], TypeError, "expected a number, got bool"),
-    ([1.0, 2.0], TypeError, "row 0 must be a list of numbers"),
+    ([1.0, 2.0], TypeError, "row 0: expected a list of numbers, got float 1.0"),
     ("abc", TypeError, "expected a list of rows"),
 ])
 def test_bad_rows_are_refused(rows, error, message):
@@ -136,6 +136,9 @@ finite_rows = st.integers(min_value=1, max_value=4).flatmap(
 
 @settings(max_examples=40, deadline=None)
 @given(finite_rows)
+# Found by this test: 1/5e-324 is beyond a float, so a subnormal spread scaled to nan.
+@example([[0.0], [5e-324]])
+@example([[0.0, 0.0, 0.0], [0.0, 0.0, 5e-324]])
 def test_any_training_rows_scale_and_come_back(rows):
     for scaler in (StandardScaler(), MinMaxScaler()):
         scaled = scaler.fit_transform(rows)
@@ -144,3 +147,39 @@ def test_any_training_rows_scale_and_come_back(rows):
             assert restored == pytest.approx(original, rel=1e-9, abs=1e-6)
     for k in range(len(rows[0])):
         assert all(-1e-9 <= x <= 1 + 1e-9 for x in column(MinMaxScaler().fit_transform(rows), k))
+
+
+HUGE = [[1e308, 1.0], [-1e308, 2.0], [1.7e308, 3.0], [-1.7e308, 4.0]]
+
+
+def test_standardising_numbers_near_the_float_limit_works_and_comes_back():
+    scaler = StandardScaler()
+    scaled = scaler.fit_transform(HUGE)
+    assert scaler.mean[0] == 0.0
+    assert statistics.pstdev(column(scaled, 0)) == pytest.approx(1.0)
+    for restored, original in zip(scaler.inverse_transform(scaled), HUGE):
+        assert restored == pytest.approx(original, rel=1e-12)
+
+
+def test_a_min_max_range_beyond_a_float_is_refused_by_feature():
+    with pytest.raises(ValueError) as caught:
+        MinMaxScaler().fit(HUGE)
+    assert "MinMaxScaler.fit: feature 0 runs from -1.7e+308 to 1.7e+308" in str(caught.value)
+    with pytest.raises(ValueError, match="feature_range .* wider than a 64-bit float"):
+        MinMaxScaler((-1e308, 1e308))
+
+
+@pytest.mark.parametrize("make", [StandardScaler, MinMaxScaler], ids=["standard", "min-max"])
+def test_a_new_row_that_scales_beyond_a_float_names_row_and_feature(make):
+    scaler = make().fit([[0.0, 1.0], [1e-300, 2.0]])
+    with pytest.raises(ValueError) as caught:
+        scaler.transform([[0.5, 1.0], [1e10, 1.0]])
+    assert f"{make.__name__}.transform: row 1, feature 0: 10000000000.0 maps to a number beyond" \
+        in str(caught.value)
+
+
+def test_numbers_beyond_a_float_and_non_finite_ones_are_refused_clearly():
+    with pytest.raises(ValueError, match="row 0, feature 0: expected a finite number, got an integer of about 400 digits"):
+        StandardScaler().fit([[10**400]])
+    with pytest.raises(ValueError, match="row 1, feature 0: expected a finite number, got -inf"):
+        MinMaxScaler().fit([[1.0], [-math.inf]])

@@ -75,13 +75,16 @@ def test_lr_at_previews_without_changing_the_optimiser():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda o: StepDecay(o, step_size=0), "StepDecay: step_size must be finite and >= 1, got 0"),
-    (lambda o: StepDecay(o, step_size=2.5), "StepDecay: step_size must be an integer"),
-    (lambda o: ExponentialDecay(o, gamma=-0.5), "ExponentialDecay: gamma must be finite"),
-    (lambda o: ExponentialDecay(o, gamma=float("inf")), "ExponentialDecay: gamma must be finite"),
-    (lambda o: CosineAnnealing(o, period=0), "CosineAnnealing: period must be finite and >= 1"),
+    (lambda o: StepDecay(o, step_size=0), "StepDecay: step_size must be >= 1, got 0"),
+    (lambda o: StepDecay(o, step_size=2.5), "StepDecay: step_size: expected a whole number, got float 2.5"),
+    (lambda o: StepDecay(o, step_size=2, gamma=1.5), "StepDecay: gamma must be in [0, 1], got 1.5"),
+    (lambda o: ExponentialDecay(o, gamma=-0.5), "ExponentialDecay: gamma must be in [0, 1], got -0.5"),
+    (lambda o: ExponentialDecay(o, gamma=1.01), "ExponentialDecay: gamma must be in [0, 1], got 1.01"),
+    (lambda o: ExponentialDecay(o, gamma=float("inf")), "ExponentialDecay: gamma: expected a finite number"),
+    (lambda o: ExponentialDecay(o, gamma="0.5"), "ExponentialDecay: gamma: expected a number, got str"),
+    (lambda o: CosineAnnealing(o, period=0), "CosineAnnealing: period must be >= 1"),
     (lambda o: CosineAnnealing(o, period=5, minimum_lr=-1),
-     "CosineAnnealing: minimum_lr must be finite and >= 0, got -1"),
+     "CosineAnnealing: minimum_lr must be >= 0, got -1"),
 ])
 def test_bad_settings_are_refused_by_name(make, message):
     with pytest.raises((ValueError, TypeError)) as caught:

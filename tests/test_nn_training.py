@@ -264,9 +264,9 @@ def test_progress_bar_covers_a_longer_previous_line():
 @pytest.mark.parametrize("options, error, message", [
     (dict(mode="online"), ValueError, "train: mode must be one of stochastic, batch, mini-batch"),
     (dict(mode="stochastic", batch_size=4), ValueError, "batch_size only applies to mode='mini-batch'"),
-    (dict(mode="mini-batch", batch_size=0), ValueError, "train: batch_size must be at least 1"),
-    (dict(epochs=0), ValueError, "train: epochs must be at least 1"),
-    (dict(epochs=2.5), TypeError, "train: epochs must be an integer"),
+    (dict(mode="mini-batch", batch_size=0), ValueError, "train: batch_size must be >= 1, got 0"),
+    (dict(epochs=0), ValueError, "train: epochs must be >= 1, got 0"),
+    (dict(epochs=2.5), TypeError, "train: epochs: expected a whole number, got float 2.5"),
     (dict(loss="cross_entropyy"), ValueError, "train: loss must be a function or one of"),
     (dict(reduction="max"), ValueError, "train: reduction must be 'mean' or 'sum'"),
     (dict(optimizer=SGD([Value(1.0)], lr=0.1)), ValueError,
@@ -289,7 +289,7 @@ def test_bad_data_and_models_are_refused():
     optimizer = SGD(model.parameters(), lr=0.1)
     with pytest.raises(ValueError, match="train: 5 inputs but 4 targets"):
         train(model, ROWS, LEVELS[:4], loss=half_squared_error, optimizer=optimizer)
-    with pytest.raises(ValueError, match="train: got no examples"):
+    with pytest.raises(ValueError, match="train: inputs: got no rows"):
         train(model, [], [], loss=half_squared_error, optimizer=optimizer)
     two_outputs = nn.MLP(2, [2], seed=0)
     with pytest.raises(ValueError, match="needs a model with one output, got 2"):
@@ -297,3 +297,60 @@ def test_bad_data_and_models_are_refused():
               optimizer=SGD(two_outputs.parameters(), lr=0.1))
     with pytest.raises(TypeError, match="must return a Value or a non-empty list of Values"):
         train(lambda row: [0.0], ROWS, LEVELS, loss=half_squared_error, optimizer=optimizer)
+
+
+def weights_of(model):
+    return [p.data for p in model.parameters()]
+
+
+@pytest.mark.parametrize("position, message", [
+    (3, "train: inputs: row 3 has 3 features but row 0 has 2"),
+    (4, "train: inputs: row 4 has 3 features but row 0 has 2"),
+    (0, "train: inputs: row 1 has 2 features but row 0 has 3"),
+])
+def test_a_ragged_row_anywhere_fails_before_any_weight_changes(position, message):
+    model = TinyModel()
+    before = weights_of(model)
+    rows = [list(row) for row in ROWS]
+    rows[position] = rows[position] + [0.5]
+    with pytest.raises(ValueError) as caught:
+        # stochastic and unshuffled: checked as it went, rows 0..k-1 would already have moved the weights
+        train(model, rows, LEVELS, loss=half_squared_error, optimizer=SGD(model.parameters(), lr=0.1),
+              mode="stochastic", shuffle=False)
+    assert message in str(caught.value)
+    assert weights_of(model) == before
+
+
+BAD_EXAMPLES = [
+    # (rows, targets, loss, model outputs, message)
+    ([[0.5, math.nan]] + ROWS[1:], [0, 1, 1, 0, 1], "binary_cross_entropy_with_logits", 1,
+     "train: inputs: row 0, feature 1: expected a finite number, got nan"),
+    (ROWS, [0, 1, 1, 0, 2], "binary_cross_entropy_with_logits", 1,
+     "train: target 4: binary_cross_entropy_with_logits: target must be in [0, 1], got 2"),
+    (ROWS, [0, 1, 3, 0, 1], "cross_entropy", 3, "train: target 2: cross_entropy: target: class index 3 is outside 0..2"),
+    (ROWS, [0, 1, [0.5, 0.6, 0.0], 0, 1], "cross_entropy", 3, "train: target 2: cross_entropy: the target's entries add up to 1.1"),
+    (ROWS, [[0.1, 0.2]] * 4 + [[0.1]], "mse", 2, "train: target 4: mse: 2 predictions but 1 targets"),
+    (ROWS, [1, -1, 1, 0, 1], "hinge", 1, "train: target 3: hinge: the target must be -1 or +1, got 0"),
+    (ROWS, [0.1, 0.2, math.inf, 0.0, 0.3], half_squared_error, 1, "train: target 2: expected a finite number, got inf"),
+    ([[0.5, -1.0, 2.0]] * 5, LEVELS, half_squared_error, 1, "train: inputs: row 0 has 3 features but the model reads 2"),
+]
+
+
+@pytest.mark.parametrize("rows, targets, loss, outputs, message", BAD_EXAMPLES)
+def test_every_row_and_target_is_checked_before_the_first_update(rows, targets, loss, outputs, message):
+    model = nn.MLP(2, [3, outputs], seed=0)
+    before = weights_of(model)
+    with pytest.raises((ValueError, TypeError)) as caught:
+        train(model, rows, targets, loss=loss, optimizer=SGD(model.parameters(), lr=0.1),
+              mode="stochastic", shuffle=False, epochs=1)
+    assert message in str(caught.value)
+    assert weights_of(model) == before
+
+
+def test_validation_examples_are_checked_before_training_too():
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = weights_of(model)
+    with pytest.raises(ValueError, match=r"train \(validation\): target 1: binary_cross_entropy_with_logits: target must be in \[0, 1\]"):
+        train(model, ROWS, [0, 1, 1, 0, 1], loss="binary_cross_entropy_with_logits",
+              optimizer=SGD(model.parameters(), lr=0.1), validation=(ROWS[:2], [0, 5]))
+    assert weights_of(model) == before

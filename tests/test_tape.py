@@ -20,7 +20,7 @@ def test_rows_come_in_forward_order_with_inputs_first():
     for row in rows:
         for source in row.node.inputs:
             assert position[source] < row.row
-    assert rows[-1].name == "L" and rows[-1].op == "neg"
+    assert rows[-1].name == "L" and rows[-1].op == "cross_entropy"
 
 
 def test_a_row_holds_name_op_inputs_data_and_grad():

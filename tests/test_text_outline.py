@@ -18,7 +18,7 @@ def line_of(lines, start):
 
 
 def test_the_root_comes_first_unindented(example_outline):
-    assert example_outline[0] == "L  [− neg]  data 1.0645  grad 1.0000"
+    assert example_outline[0] == "L  [−Σ y ln p cross_entropy]  data 1.0645  grad 1.0000"
 
 
 def test_w11_shows_its_local_derivative_data_and_gradient(example_outline):

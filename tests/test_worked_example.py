@@ -42,13 +42,14 @@ def test_nodes_carry_the_slides_names(example):
 
 
 def test_the_loss_reads_like_the_slides_formula(example):
-    # L = −(y · ln p): neg ← dot(y1..y3, ln p1..ln p3)
-    assert example.loss.op.name == "neg"
-    product = example.loss.inputs[0]
-    assert product.op.name == "dot" and product.label is None
-    assert [v.label for v in product.inputs] == ["y1", "y2", "y3", None, None, None]
-    assert [v.op.name for v in product.inputs[3:]] == ["log"] * 3
-    assert [v.inputs[0] for v in product.inputs[3:]] == example.p
+    # L = −Σ y_i ln p_i: one node reading p1..p3 and the labels y1..y3
+    assert example.loss.op.name == "cross_entropy"
+    assert list(example.loss.inputs) == example.p + example.y
+    assert example.loss.local_derivatives[0] == pytest.approx(-1 / example.p[0].data)  # −y1/p1
+
+
+def test_the_labels_are_constants(example):
+    assert all(y.is_constant for y in example.y)
 
 
 def test_groups_follow_the_slides_block_order(example):
@@ -171,11 +172,9 @@ def test_every_gradient_matches_pytorch(example, torch):
         assert flat(stepped.V) == pytest.approx(flat((V - 0.5 * V.grad).tolist()), abs=1e-12)
 
 
-def test_label_gradients_reach_the_y_leaves(example):
+def test_labels_get_no_gradient(example):
     example.backward()
-    example.backward()  # a second call starts from zero again, for every leaf
-    # dL/dy_c = −ln p_c
-    assert [v.grad for v in example.y] == pytest.approx([-math.log(p.data) for p in example.p])
+    assert [v.grad for v in example.y] == [0.0, 0.0, 0.0]
 
 
 def test_compare_with_slides_flags_exactly_the_misprints_and_the_slip():
