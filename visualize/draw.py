@@ -23,6 +23,7 @@ import autograd
 from autograd import Value
 from visualize.escape import html_lines, html_text
 from visualize.render import render
+from visualize.saving import save_file
 from visualize.tables import format_number, node_names
 
 MODES = ("forward", "backward", "gradients")
@@ -55,6 +56,8 @@ ACTIVATION_OPS = frozenset(
 LAYERED_LAYOUT_FROM = 1000
 COLUMN_STEP = 90  # points between a value's column and its operation's
 ROW_STEP = 80
+# Operations a collapsed box lists by name before it says how many more it folds.
+OPERATIONS_SHOWN = 6
 
 
 class DrawnGraph(graphviz.Digraph):
@@ -88,7 +91,7 @@ class DrawnGraph(graphviz.Digraph):
             return super().render(filename, directory, view, cleanup, format, **options)
         source_path = Path(directory or self.directory or ".") / (filename or self.filename)
         source_path.parent.mkdir(parents=True, exist_ok=True)
-        source_path.write_text(self.source, encoding="utf-8")
+        save_file(source_path, self.source, "draw(...).render")
         picture_path = render(self, source_path.with_name(f"{source_path.name}.{format}"), format)
         if cleanup:
             source_path.unlink()
@@ -97,6 +100,16 @@ class DrawnGraph(graphviz.Digraph):
 
 class GraphTooLarge(ValueError):
     """The graph has more nodes than ``max_nodes``; the message says what to do instead."""
+
+
+def refuse_if_too_large(operation: str, root: Value, count: int, max_nodes: int | None,
+                        advice: str) -> None:
+    """Raise ``GraphTooLarge`` when ``count`` nodes exceed ``max_nodes`` (``None``: no limit)."""
+    if max_nodes is not None and count > max_nodes:
+        raise GraphTooLarge(
+            f"{operation}: the graph of {root.label or 'this node'!r} has {count} nodes, more "
+            f"than max_nodes={max_nodes}; a picture that big cannot be read. {advice}"
+        )
 
 
 def draw(
@@ -162,12 +175,11 @@ def draw(
     if not isinstance(digits, int) or isinstance(digits, bool) or not 0 <= digits <= 15:
         raise ValueError(f"draw: digits must be an int from 0 to 15, got {digits!r}")
     order = autograd.topological_order(root)
-    if max_nodes is not None and not collapse and len(order) > max_nodes:
-        raise GraphTooLarge(
-            f"draw: the graph of {root.label or 'this node'!r} has {len(order)} nodes, more than "
-            f"max_nodes={max_nodes}; a picture that big cannot be read. Use "
-            "draw(..., collapse=True) for one box per neuron, visualize.outline(root) for a "
-            "text view, or draw(..., max_nodes=None) to draw every node anyway."
+    if not collapse:
+        refuse_if_too_large(
+            "draw", root, len(order), max_nodes,
+            "Use draw(..., collapse=True) for one box per neuron, visualize.outline(root) for "
+            "a text view, or draw(..., max_nodes=None) to draw every node anyway.",
         )
     groups = {str(name): _as_nodes(members, f"groups[{name!r}]")
               for name, members in (groups or {}).items()}
@@ -400,7 +412,9 @@ class _Picture:
 
     def full(self, clusters) -> None:
         if len(self.order) > LAYERED_LAYOUT_FROM:
-            self.positions = _layered_positions(self.order, self.rankdir)
+            self.positions = _layered_positions(
+                self.order, lambda node: node.inputs, self.rankdir
+            )
             self.graph.attr(layout="nop", splines="false")
             self.edge_labels = False
         placed: set[Value] = set()
@@ -455,6 +469,19 @@ class _Picture:
         members_of: dict[Value, list[Value]] = {}
         for node in self.order:
             members_of.setdefault(boxes[node], []).append(node)
+        box_inputs = {
+            head: list(dict.fromkeys(boxes[source] for member in members
+                                     for source in member.inputs if boxes[source] is not head))
+            for head, members in members_of.items()
+        }
+        if box_count > LAYERED_LAYOUT_FROM:
+            # Boxes are listed by their first member; the layout needs the heads' own order.
+            heads = sorted(members_of, key=self.index.__getitem__)
+            self.positions = _layered_positions(
+                heads, box_inputs.__getitem__, self.rankdir, operations=False,
+                name_of=lambda head: f"v{self.index[head]}",
+            )
+            self.graph.attr(layout="nop", splines="false")
         home = {}
         for k, (_, members) in enumerate(clusters):
             for node in members:
@@ -467,27 +494,28 @@ class _Picture:
         for head, members in members_of.items():
             where = subgraphs.get(home.get(head), self.graph)
             box_name, attributes = self._box(head, members)
-            where.node(box_name, **attributes)
+            where.node(box_name, **attributes, **self._position(box_name))
         for subgraph in subgraphs.values():
             self.graph.subgraph(subgraph)
-        drawn = set()
-        for head, members in members_of.items():
-            for member in members:
-                for source in member.inputs:
-                    source_head = boxes[source]
-                    if source_head is not head and (source_head, head) not in drawn:
-                        drawn.add((source_head, head))
-                        self.graph.edge(
-                            f"v{self.index[source_head]}",
-                            f"v{self.index[head]}",
-                            **self._edge_attributes(source_head, head, None),
-                        )
+        for head, sources in box_inputs.items():
+            for source_head in sources:
+                self.graph.edge(
+                    f"v{self.index[source_head]}",
+                    f"v{self.index[head]}",
+                    **self._edge_attributes(source_head, head, None),
+                )
 
     def _box(self, head: Value, members: list[Value]) -> tuple[str, dict[str, str]]:
         name = f"v{self.index[head]}"
         folded = [member for member in members if member.is_leaf and member is not head]
         # Operation names, not symbols: a lone "·" is too small to read in a summary line.
-        steps = " → ".join(member.op.name for member in members if not member.is_leaf)
+        operations = [member.op.name for member in members if not member.is_leaf]
+        if len(operations) > OPERATIONS_SHOWN:
+            # A collapsed chain of 60,000 operations would otherwise be one 400 kB line.
+            hidden = len(operations) - OPERATIONS_SHOWN + 1
+            operations = [*operations[:OPERATIONS_SHOWN - 2], f"… {hidden:,} more …",
+                          operations[-1]]
+        steps = " → ".join(operations)
         if folded:
             steps += f" ({len(folded)} leaves)" if steps else f"{len(folded)} leaves"
         return name, self._value_attributes(head, name, [steps] if steps else [])
@@ -499,14 +527,17 @@ def _collapse(order: list[Value]) -> dict[Value, Value]:
     for node in order:
         for source in node.inputs:
             readers.setdefault(source, []).append(node)
+    # Asked once per node, not once per input: a sum over 25,000 terms would make it quadratic.
+    single_input = {node: _single_input(node) for node in order if not node.is_leaf}
     head: dict[Value, Value] = {}
     for node in reversed(order):
-        consumers = readers.get(node, [])
-        distinct = set(consumers)
-        if len(distinct) == 1 and (node.is_leaf or _single_input(next(iter(distinct)))):
-            head[node] = head[next(iter(distinct))]
-        else:
-            head[node] = node
+        distinct = set(readers.get(node, []))
+        if len(distinct) == 1:
+            reader = next(iter(distinct))
+            if node.is_leaf or single_input[reader]:
+                head[node] = head[reader]
+                continue
+        head[node] = node
     return head
 
 
@@ -528,22 +559,28 @@ def _cluster_attributes(name: str, k: int) -> dict[str, str]:
     }
 
 
-def _layered_positions(order: list[Value], rankdir: str) -> dict[str, str]:
+def _layered_positions(order: list, inputs_of, rankdir: str, operations: bool = True,
+                       name_of=None) -> dict[str, str]:
     """Pinned ``pos`` for every DOT node: one column per step of the longest path from the leaves.
 
-    A computed node sits two columns right of its deepest input, its operation in
-    between; a leaf sits just before the operation of its first reader.
+    ``order`` lists what is drawn in topological order, ``inputs_of(item)`` what
+    each item reads. With ``operations`` a computed item sits two columns right
+    of its deepest input, its operation in between; without (collapsed boxes),
+    one column right. A leaf sits just before the first reader that reads it.
     """
-    column: dict[Value, int] = {}
-    for node in order:
-        if not node.is_leaf:
-            column[node] = 2 + max((column.get(source, 0) for source in node.inputs), default=0)
-    for node in reversed(order):
-        for source in node.inputs:
-            if source.is_leaf:
-                column[source] = min(column.get(source, column[node]), column[node] - 2)
-    if len(order) == 1:
-        column[order[0]] = 0
+    step = 2 if operations else 1
+    name_of = name_of or {item: f"v{i}" for i, item in enumerate(order)}.__getitem__
+    column: dict = {}
+    for item in order:
+        inputs = inputs_of(item)
+        if inputs:
+            column[item] = step + max((column.get(source, 0) for source in inputs), default=0)
+    for item in reversed(order):
+        for source in inputs_of(item):
+            if not inputs_of(source):
+                column[source] = min(column.get(source, column[item]), column[item] - step)
+    for item in order:
+        column.setdefault(item, 0)
     rows_used: dict[int, int] = {}
     positions = {}
 
@@ -559,8 +596,8 @@ def _layered_positions(order: list[Value], rankdir: str) -> dict[str, str]:
             down = -down
         positions[name] = f"{across},{down}!"
 
-    for i, node in enumerate(order):
-        place(f"v{i}", column[node])
-        if not node.is_leaf:
-            place(f"v{i}_op", column[node] - 1)
+    for item in order:
+        place(name_of(item), column[item])
+        if operations and inputs_of(item):
+            place(f"{name_of(item)}_op", column[item] - 1)
     return positions

@@ -26,6 +26,9 @@ from visualize.tables import format_count, format_number, grouped, node_names, r
 
 # Wrap long chains (deep networks) so a terminal line stays readable.
 LINE_WIDTH = 100
+# Factors a listed path shows, half from each end; the middle of a longer chain is
+# elided with its count (the product is still the whole path's).
+FACTORS_SHOWN = 12
 
 
 class Factor(NamedTuple):
@@ -94,13 +97,16 @@ class Explanation:
         return f"d{top}/d{bottom}: {format_count(count)} {noun} from {bottom} to {top}"
 
     def _symbols(self, path):
-        return [
+        return _capped([
             f"∂{grouped(self.name(f.numerator))}/∂{grouped(self.name(f.denominator))}"
-            for f in path.factors
-        ]
+            for f in _ends(path.factors)
+        ], len(path.factors))
 
     def _numbers(self, path):
-        return [f"({format_number(f.local_derivative, self.digits)})" for f in path.factors]
+        return _capped(
+            [f"({format_number(f.local_derivative, self.digits)})" for f in _ends(path.factors)],
+            len(path.factors),
+        )
 
     def _zero_note(self):
         count = self.zero_path_count
@@ -190,6 +196,23 @@ class Explanation:
         total = escaped(format_number(self.total, self.digits))
         parts.append(f"<p>∂{top}/∂{bottom} = <b>{total}</b></p></div>")
         return "".join(parts)
+
+
+def _ends(factors):
+    """The factors a path shows: all, or ``FACTORS_SHOWN`` taken from both ends."""
+    if len(factors) <= FACTORS_SHOWN:
+        return factors
+    half = FACTORS_SHOWN // 2
+    return factors[:half] + factors[-half:]
+
+
+def _capped(pieces, count):
+    """``pieces`` of ``_ends`` with a note of how many factors were left out between the ends."""
+    if count <= FACTORS_SHOWN:
+        return pieces
+    half = FACTORS_SHOWN // 2
+    return [*pieces[:half], f"… {format_count(count - FACTORS_SHOWN)} factors elided …",
+            *pieces[half:]]
 
 
 def _wrapped(first_prefix, pieces, joiner, next_prefix):

@@ -88,6 +88,19 @@ def _caption(step, names, root_name, count, digits):
     )
 
 
+# A prefix names files inside ``folder``; any of these could lead out of it.
+FOLDER_CHARACTERS = ("/", "\\", ":", "\0")
+
+
+def _check_prefix(prefix):
+    if (not isinstance(prefix, str) or not prefix.strip(".")
+            or any(character in prefix for character in FOLDER_CHARACTERS)):
+        raise ValueError(
+            "frames: prefix must be the start of a file name inside folder (no '/', '\\', "
+            f"':' and not only dots), got {prefix!r}"
+        )
+
+
 def frames(
     root,
     folder,
@@ -103,7 +116,8 @@ def frames(
     """Write one picture per backward step into ``folder``; return their paths in order.
 
     Files are named ``{prefix}_000.png``, ``{prefix}_001.png``, ... so they sort
-    in step order (an animation tool can take ``step_*.png``). Runs a fresh
+    in step order (an animation tool can take ``step_*.png``); ``prefix`` cannot
+    name another folder. Each file is written whole or not at all. Runs a fresh
     backward pass: afterwards every ``.grad`` holds d root / d node.
 
     There is one frame per node, each a full drawing, so the work grows with
@@ -115,6 +129,7 @@ def frames(
         raise ValueError(f"frames: format must be one of {', '.join(FORMATS)}, got {format!r}")
     if not isinstance(root, autograd.Value):
         raise TypeError(f"frames: root must be an autograd.Value, got {type(root).__name__}")
+    _check_prefix(prefix)
     order = autograd.topological_order(root)
     if max_frames is not None and len(order) > max_frames:
         raise ValueError(

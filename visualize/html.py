@@ -18,7 +18,9 @@ import xml.etree.ElementTree as ElementTree
 
 import autograd
 
+from visualize.draw import refuse_if_too_large
 from visualize.explain import explain
+from visualize.saving import save_file
 from visualize.tables import format_number, node_names
 
 # Above this many nodes the chain-rule explanations would make the page huge.
@@ -59,6 +61,13 @@ def export_html(
         raise TypeError(
             f"export_html: root must be an autograd.Value, got {type(root).__name__}"
         )
+    _check_title(title)
+    # Counted before any work: a graph too big to draw must not first cost a backward pass.
+    refuse_if_too_large(
+        "export_html", root, len(autograd.topological_order(root)), max_nodes,
+        "Use visualize.steps(root) or visualize.outline(root) for a text view, or "
+        "export_html(..., max_nodes=None) to make the page anyway.",
+    )
     path = pathlib.Path(path)
     data = page_data(root, digits=digits)
     # Drawn after page_data's backward pass, so every grad line holds its final number.
@@ -71,8 +80,21 @@ def export_html(
         data=script_json(data),
         script=PAGE_SCRIPT,
     )
-    path.write_text(page, encoding="utf-8")
-    return path
+    return save_file(path, page, "export_html")
+
+
+def _check_title(title):
+    if title is None:
+        return
+    if not isinstance(title, str):
+        raise TypeError(f"export_html: title must be a str or None, got {type(title).__name__}")
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"export_html: title holds {error.object[error.start:error.end]!r} (character "
+            f"{error.start}), which UTF-8 cannot encode, so no page can carry it"
+        ) from None
 
 
 # ----- the numbers ---------------------------------------------------------------
