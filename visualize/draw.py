@@ -230,13 +230,15 @@ class Picture:
     """Builds one ``Digraph`` from a view: the styles of one drawing.
 
     ``styles`` maps an id (``v3``, ``v3_op``, ``e3_0``) to attributes laid over
-    the usual ones, and ``gradient_colours`` a node to the colour of its grad
-    line: that is how ``frames`` restyles each frame without moving anything.
+    the usual ones, ``gradient_colours`` a node to the colour of its grad line
+    and ``gradients`` a node to the number shown there (default ``.grad``):
+    that is how ``frames`` restyles each frame without moving anything.
     """
 
     def __init__(self, view: GraphView, mode: str, edge_labels: bool | None = None,
                  styles: dict[str, dict[str, str]] | None = None,
-                 gradient_colours: dict[Value, str] | None = None):
+                 gradient_colours: dict[Value, str] | None = None,
+                 gradients: dict[Value, float] | None = None):
         self.view = view
         self.placement = view.placement  # computed first: it settles the theme
         self.theme = view.theme
@@ -244,6 +246,7 @@ class Picture:
         self.edge_labels = mode != "forward" if edge_labels is None else bool(edge_labels)
         self.styles = styles or {}
         self.gradient_colours = gradient_colours or {}
+        self.gradients = gradients  # shown instead of .grad (a frame's running totals)
         self.on_path: set[Value] | None = None
         self.notes: list[tuple[str, str, float, float, str, float]] = []
         self.collapsing = False  # collapsed boxes are placed by the caller, not the view
@@ -323,7 +326,8 @@ class Picture:
             lines.append(html_text(self.view.number(node.data)))
         if self.mode != "forward" and self.view.has_gradient(node):
             colour = MUTED_TEXT if muted else self.gradient_colours.get(node, GRADIENT_COLOUR)
-            gradient = html_text(self.view.number(node.grad))
+            shown = node.grad if self.gradients is None else self.gradients[node]
+            gradient = html_text(self.view.number(shown))
             lines.append(f'<FONT COLOR="{colour}">grad {gradient}</FONT>')
         return "<" + "<BR/>".join(lines) + ">"
 
@@ -488,6 +492,7 @@ class Picture:
             f'<FONT COLOR="{EDGE_LABEL_COLOUR}"><B>blue numbers on edges</B></FONT>: local '
             "derivatives ∂out/∂in, how much an operation's result moves per unit of that "
             f'input   <FONT COLOR="{GRADIENT_COLOUR}"><B>grad</B></FONT>: ∂{root}/∂node'
+            '<BR ALIGN="LEFT"/>'
         )
         self.add_note("legend", f"<{legend}>", text_width(plain, font, bold=True) + 10, 1,
                       "below", font)

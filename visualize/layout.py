@@ -33,9 +33,8 @@ ARROW_LENGTH = 7.0  # Graphviz's arrowhead (10 points) at the drawing's arrowsiz
 # Where along its curve an edge's number may sit, most wanted first: near its input when
 # that input has no other labelled edge there (the number then stands beside its row),
 # else mid-way, where edges leaving one box have parted.
-NEAR_TAIL_SPOTS = tuple(sorted((step / 40 for step in range(6, 35)),
-                               key=lambda t: abs(t - 0.2)))
-MIDDLE_SPOTS = tuple(sorted((step / 40 for step in range(6, 35)), key=lambda t: abs(t - 0.5)))
+NEAR_TAIL_SPOTS = tuple(sorted((step / 20 for step in range(3, 18)), key=lambda t: abs(t - 0.2)))
+MIDDLE_SPOTS = tuple(sorted((step / 20 for step in range(3, 18)), key=lambda t: abs(t - 0.5)))
 CURVE_SAMPLES = 32
 PARALLEL_APART = 9.0  # points between two edges joining the same pair of boxes
 SWEEPS = 8
@@ -543,20 +542,31 @@ def _inside(spot, box):
 
 
 CLASH = 100  # the cost of a number over another number or over a box
+LABEL_PAD = 4.0  # points kept free around a number
 
 
 def _label_spot(key, route, width, height, placed, boxes, curves, spots):
     """The spot on the curve whose label box hits the fewest other labels, boxes and edges;
     returns it with its cost."""
-    best, best_cost = None, math.inf
-    for rank, t in enumerate(spots):
+    candidates = []
+    # Kept a little apart from everything: two numbers touching would read as one.
+    half_width, half_height = width / 2 + LABEL_PAD, height / 2 + LABEL_PAD
+    for t in spots:
         spot = bezier(route.points, t)
-        box = (spot[0] - width / 2, spot[1] - height / 2,
-               spot[0] + width / 2, spot[1] + height / 2)
-        cost = CLASH * sum(_overlap(box, other) for other, _ in placed.near(box))
-        cost += CLASH * sum(_overlap(box, other) for other, _ in boxes.near(box))
-        crossed = {other for point, other in curves.near(box)
-                   if other != key and _inside(point[:2], box)}
+        candidates.append((spot, (spot[0] - half_width, spot[1] - half_height,
+                                  spot[0] + half_width, spot[1] + half_height)))
+    # One look around the whole stretch of curve, then each spot checks only those.
+    reach = (min(box[0] for _, box in candidates), min(box[1] for _, box in candidates),
+             max(box[2] for _, box in candidates), max(box[3] for _, box in candidates))
+    obstacles = [other for other, _ in placed.near(reach)]
+    obstacles += [other for other, _ in boxes.near(reach)]
+    points = [(point, other) for point, other in curves.near(reach) if other != key]
+    best, best_cost = None, math.inf
+    for rank, (spot, box) in enumerate(candidates):
+        cost = CLASH * sum(_overlap(box, other) for other in obstacles)
+        left, top, right, bottom = box
+        crossed = {other for (x, y, _, _), other in points
+                   if left < x < right and top < y < bottom}
         cost += 10 * len(crossed) + rank * 0.2
         if cost < best_cost:
             best, best_cost = spot, cost

@@ -78,7 +78,9 @@ class GraphView:
     def __init__(self, root, *, groups=None, model=None, rankdir="LR", digits=4, size=None,
                  operation="view"):
         if not isinstance(root, Value):
-            raise TypeError(f"{operation}: root must be a Value, got {type(root).__name__}")
+            raise TypeError(
+                f"{operation}: root must be an autograd.Value, got {type(root).__name__}"
+            )
         if rankdir not in RANK_DIRECTIONS:
             raise ValueError(
                 f"{operation}: rankdir must be one of {', '.join(RANK_DIRECTIONS)}, got {rankdir!r}"
