@@ -116,6 +116,9 @@ class Explanation:
     def __str__(self):
         top, bottom = grouped(self.name(self.root)), grouped(self.name(self.node))
         lines = [self._title()]
+        if self.node.is_constant:
+            lines.append(f"  {bottom} is a constant: data that gets no gradient")
+            return "\n".join(lines)
         if self.path_count == 0:
             lines.append(f"  {top} does not depend on {bottom}, so d{top}/d{bottom} = 0")
             return "\n".join(lines)
@@ -259,8 +262,9 @@ def explain(root, node, max_paths=10, digits=4, *, keep=None, fold=True, skip_ze
         raise ValueError(f"explain: max_paths must be a whole number >= 0, got {max_paths!r}")
     order = consumers_first(root)
     names = node_names(root, order[::-1])
-    if node not in names:
-        names[node] = node.label if node.label is not None else "the node"
+    if node not in names or node.is_constant:
+        # Not in the graph, or a constant (data with no gradient): no path to list.
+        names.setdefault(node, node.label if node.label is not None else "the node")
         return Explanation(root, node, (), PathCounts(0, 0), 0.0, names, digits, ranked=False)
     on_path = _influencers(order, node)
     counts = {root: 1}  # every path root -> v
