@@ -17,6 +17,7 @@ operation, ``e{i}_out`` the edge from the operation to the node.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import graphviz
@@ -65,8 +66,9 @@ MODES = ("forward", "backward", "gradients")
 OPERATIONS_SHOWN = 6
 # Past this many boxes a collapsed drawing is pinned on the grid too.
 COLLAPSED_GRID_FROM = 1000
-# Points between the drawing and a caption or legend.
+# Points between the drawing and a caption or legend, and around the whole picture.
 NOTE_GAP = 14.0
+PAD = 14.4
 
 FILLS = {ROOT: ROOT_FILL, PARAMETER: PARAMETER_FILL, INPUT: INPUT_FILL,
          CONSTANT: CONSTANT_FILL, COMPUTED: COMPUTED_FILL}
@@ -250,12 +252,13 @@ class Picture:
         self.on_path: set[Value] | None = None
         self.notes: list[tuple[str, str, float, float, str, float]] = []
         self.collapsing = False  # collapsed boxes are placed by the caller, not the view
+        self.extent: tuple[float, float] | None = None  # the whole picture, in points
         theme = self.theme
         graph_attributes = {
             "rankdir": view.rankdir,
             "fontname": FONT,
             "bgcolor": "white",
-            "pad": "0.2",
+            "pad": f"{PAD / 72:.2f}",
             "outputorder": "edgesfirst",  # numbers and boxes are never hidden under a line
         }
         if view.target is not None:
@@ -328,7 +331,8 @@ class Picture:
             colour = MUTED_TEXT if muted else self.gradient_colours.get(node, GRADIENT_COLOUR)
             shown = node.grad if self.gradients is None else self.gradients[node]
             gradient = html_text(self.view.number(shown))
-            lines.append(f'<FONT COLOR="{colour}">grad {gradient}</FONT>')
+            prefix = self.view.gradient_prefix
+            lines.append(f'<FONT COLOR="{colour}">{prefix}{gradient}</FONT>')
         return "<" + "<BR/>".join(lines) + ">"
 
     def _value_attributes(self, node: Value, name: str, extra_lines=()) -> dict[str, str]:
@@ -417,6 +421,7 @@ class Picture:
         if self.edge_labels and self.mode != "forward" and self.placement is not None:
             self._add_legend()
         self._add_notes()
+        self._check_readable()
         return self.graph
 
     def _cluster_attributes(self, name: str, number: int) -> dict[str, str]:
@@ -486,35 +491,55 @@ class Picture:
     def _add_legend(self) -> None:
         root = html_text(self.view.names[self.view.root])
         font = self.theme.legend_font
-        plain = (f"numbers on edges: local derivatives ∂out/∂in, how much an operation's "
-                 f"result moves per unit of that input   grad: ∂{root}/∂node")
+        gradient = "grad" if self.view.gradient_prefix else "red numbers"
+        plain = (f"blue numbers on edges: local derivatives ∂out/∂in, how much an operation's "
+                 f"result moves per unit of that input   {gradient}: ∂{root}/∂node")
         legend = (
             f'<FONT COLOR="{EDGE_LABEL_COLOUR}"><B>blue numbers on edges</B></FONT>: local '
             "derivatives ∂out/∂in, how much an operation's result moves per unit of that "
-            f'input   <FONT COLOR="{GRADIENT_COLOUR}"><B>grad</B></FONT>: ∂{root}/∂node'
+            f'input   <FONT COLOR="{GRADIENT_COLOUR}"><B>{gradient}</B></FONT>: ∂{root}/∂node'
             '<BR ALIGN="LEFT"/>'
         )
         self.add_note("legend", f"<{legend}>", text_width(plain, font, bold=True) + 10, 1,
                       "below", font)
 
     def _add_notes(self) -> None:
-        if not self.notes or self.placement is None:
+        """Pin the notes and measure the whole picture (``self.extent``, in points)."""
+        if self.placement is None:
             return
         left, top, right, bottom = self.placement.extent(self.theme.cluster_margin)
         corners = [self.placement.point(left, top), self.placement.point(right, bottom)]
-        x0 = min(x for x, _ in corners)
+        x0, x1 = min(x for x, _ in corners), max(x for x, _ in corners)
         y0, y1 = min(y for _, y in corners), max(y for _, y in corners)
         for name, html, width, height, where, font in self.notes:
             y = y1 + NOTE_GAP + height / 2 if where == "above" else y0 - NOTE_GAP - height / 2
             self.graph.node(
                 name, label=html, id=name, shape="plaintext", style="", fixedsize="true",
                 width=f"{width / 72:.3f}", height=f"{height / 72:.3f}", margin="0",
-                fontsize=_points(font), labeljust="l", pos=f"{x0 + width / 2:.2f},{y:.2f}!",
+                fontsize=_points(font), pos=f"{x0 + width / 2:.2f},{y:.2f}!",
             )
+            x1 = max(x1, x0 + width)
             if where == "above":
                 y1 += NOTE_GAP + height
             else:
                 y0 -= NOTE_GAP + height
+        self.extent = (x1 - x0 + 2 * PAD, y1 - y0 + 2 * PAD)
+
+    def _check_readable(self) -> None:
+        """Warn when a projector picture's text ends up smaller than a projector needs."""
+        if self.view.target is None or self.extent is None:
+            return
+        node_pixels, edge_pixels = self.view.text_pixels(*self.extent)
+        least_node, least_edge = self.view.minimum_pixels()
+        if node_pixels < least_node * 0.97 or (self.edge_labels and edge_pixels < least_edge * 0.97):
+            width, height = self.view.target
+            warnings.warn(
+                f"draw: at {width}×{height} this graph's text is {node_pixels:.0f} px in boxes "
+                f"and {edge_pixels:.0f} px on edges, under the {least_node:.0f} / "
+                f"{least_edge:.0f} px a projector needs; draw part of it, "
+                "draw(..., collapse=True), or mode=\"forward\" (no edge numbers)",
+                stacklevel=4,
+            )
 
     # ----- the collapsed drawing: one box per chain -----------------------------------
 

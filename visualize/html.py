@@ -290,7 +290,8 @@ def _ids(shown, node):
         "box": shown.node_id(node),
         "operation": shown.operation_id(node) if computed else None,
         "edges": [shown.edge_id(node, position) for position in range(len(node.inputs))],
-        "labels": [shown.edge_label_id(node, position) for position in range(len(node.inputs))],
+        "labels": [shown.edge_label_id(node, position) if shown.has_card(node, position) else None
+                   for position in range(len(node.inputs))],
         "output": shown.output_edge_id(node) if computed else None,
     }
 
@@ -497,7 +498,7 @@ PAGE_SCRIPT = r"""
   }
   nodes.forEach(function (node) {
     node.ids.labels.forEach(function (name) {
-      const card = byId(name);
+      const card = byId(name);  // null: that edge carries no number of its own
       if (card) { card.classList.add("edge-label"); }
     });
   });

@@ -399,7 +399,7 @@ def _widen_for_labels(items, blocks, labels, gap):
         # Numbers gather where edges converge: count the heads' span as much as the whole.
         span = (max(acrosses) - min(acrosses) + max(heads) - min(heads)) / 2 + height
         stacks = math.ceil(len(keys) * height * 2 / (span + 2 * height))
-        wanted = max(gap, min(0.3 * climb, 4 * gap), stacks * (width + 12) + 24)
+        wanted = max(gap, min(0.2 * climb, 3 * gap), stacks * (width + 8) + 8)
         if wanted > end - start:
             _shift_from(items, end, wanted - (end - start))
     _fit_blocks(items, blocks)

@@ -37,6 +37,7 @@ from visualize.theme import (
     REFERENCE_HEIGHT,
     Theme,
     parse_size,
+    projector_theme,
     text_width,
 )
 
@@ -119,9 +120,16 @@ class GraphView:
         return f"e{self.index[node]}_{position}"
 
     def edge_label_id(self, node: Value, position: int) -> str:
-        """The card holding that edge's number, when the layout placed it (else the number
-        is inside the edge's own group)."""
+        """The card holding that edge's number, when the layout placed it (see ``has_card``;
+        else the number is inside the edge's own group)."""
         return f"{self.edge_id(node, position)}_label"
+
+    def has_card(self, node: Value, position: int) -> bool:
+        """Whether that edge's number stands on a card of its own in a full drawing."""
+        if node.local_derivatives[position] is None or self.placement is None:
+            return False
+        route = self.placement.routes.get(self.edge_key(node, position))
+        return route is not None and route.label_at is not None
 
     def output_edge_id(self, node: Value) -> str:
         """The edge from ``node``'s operation to its box."""
@@ -164,7 +172,7 @@ class GraphView:
         if mode != "gradients" or node.is_constant:
             lines.append(self.number(node.data))
         if mode != "forward" and self.has_gradient(node):
-            lines.append(f"grad {self.number(node.grad)}")
+            lines.append(f"{self.gradient_prefix}{self.number(node.grad)}")
         return lines
 
     def gradient_line(self, node: Value, mode: str) -> int | None:
@@ -281,7 +289,7 @@ class GraphView:
         sample = "-" + "0" * widest
         widths.append(text_width(sample, theme.node_font))
         if self.has_gradient(node):
-            widths.append(text_width("grad " + sample, theme.node_font))
+            widths.append(text_width(self.gradient_prefix + sample, theme.node_font))
         count = len(title_lines) + 1 + (1 if self.has_gradient(node) else 0)
         across_margin, down_margin = theme.node_margin
         return (max(widths) + 2 * across_margin,
@@ -304,36 +312,28 @@ class GraphView:
 
     # ----- projector sizes -----------------------------------------------------------
 
-    def _fitted_theme(self) -> Theme:
-        """The default theme, or for a target size one scaled so the text stays readable.
+    @property
+    def gradient_prefix(self) -> str:
+        """``grad `` before each gradient; a projector picture drops it (its legend says
+        red numbers are gradients) to make boxes narrower and so the text larger."""
+        return "" if self.target is not None else "grad "
 
-        The picture is scaled to fit the target; fonts and gaps grow together, so the
-        text's final size depends mostly on how much the picture holds. Gaps shrink
-        first (to half), then the warning in ``scale_warning`` says what is too small.
-        """
+    def _fitted_theme(self) -> Theme:
+        """The default theme, or for a target size the projector theme at that size."""
         if self.target is None:
             return DEFAULT_THEME
-        compact = DEFAULT_THEME.scaled(1.0)
-        compact = Theme(**{**compact.__dict__, "labelled_gap": compact.labelled_gap * 0.8,
-                           "block_gap": compact.block_gap * 0.5,
-                           "row_gap": compact.row_gap * 0.6, "target": self.target})
-        return compact
-
-    def picture_scale(self, width_points: float, height_points: float) -> float:
-        """How much a picture of that size (points) is scaled to fit the target (pixels)."""
-        if self.target is None:
-            return 1.0
-        width, height = self.target
-        return min(width / (width_points * 4 / 3), height / (height_points * 4 / 3))
+        return projector_theme(self.target)
 
     def text_pixels(self, width_points: float, height_points: float) -> tuple[float, float]:
-        """(node text, edge numbers) in pixels once the picture is scaled to its target."""
-        scale = self.picture_scale(width_points, height_points) * 4 / 3
-        return self.theme.node_font * scale, self.theme.edge_label_font * scale
+        """(node text, edge numbers) in pixels once a picture of that size (points, at
+        96 dpi) is scaled to fill the target."""
+        width, height = self.target
+        scale = min(width / (width_points * 4 / 3), height / (height_points * 4 / 3))
+        return (self.theme.node_font * 4 / 3 * scale, self.theme.edge_label_font * 4 / 3 * scale)
 
     def minimum_pixels(self) -> tuple[float, float]:
-        """The smallest text sizes (node, edge) a picture at this target should have."""
-        grow = (self.target[1] / REFERENCE_HEIGHT) if self.target else 1.0
+        """The smallest text sizes (node, edge numbers) a picture at this target should have."""
+        grow = self.target[1] / REFERENCE_HEIGHT
         return MINIMUM_NODE_PIXELS * grow, MINIMUM_EDGE_LABEL_PIXELS * grow
 
     # ----- the grid for big graphs -------------------------------------------------------
