@@ -15,7 +15,10 @@ import autograd
 from autograd import Value
 from nn.examples import worked_example
 from visualize.draw import GRADIENT_COLOUR
+from visualize.draw import draw
 from visualize.frames import CURRENT, RECEIVING, WAITING, frames
+from visualize.render import render
+from visualize.view import view
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -36,10 +39,15 @@ def group(svg_text, element_id):
 
 
 def caption(svg_text):
-    """The frame's caption: the graph's own title text, first in the SVG."""
+    """The frame's caption: the text pinned above the drawing."""
     tree = ElementTree.fromstring(svg_text)
-    graph = next(element for element in tree.iter(f"{SVG}g") if element.get("class") == "graph")
-    return " ".join(element.text for element in graph.findall(f"{SVG}text"))
+    found = next(element for element in tree.iter(f"{SVG}g") if element.get("id") == "caption")
+    return " ".join(element.text for element in found.iter(f"{SVG}text"))
+
+
+def texts_of(group_text):
+    element = ElementTree.fromstring(group_text)
+    return ["".join(text.itertext()) for text in element.iter(f"{SVG}text")]
 
 
 def node_rows(svg_text):
@@ -146,7 +154,44 @@ def test_a_graph_with_more_steps_than_max_frames_is_refused_before_drawing(tmp_p
     total = Value(0.0, label="total")
     for k in range(5):
         total = total + Value(float(k))
-    refusal = "frames: .* 11 nodes, so 11 frames, more than max_frames=10"
+    refusal = "frames: .* 11 nodes with a gradient, so 11 frames, more than max_frames=10"
     with pytest.raises(ValueError, match=refusal):
         frames(total, tmp_path / "many", max_frames=10)
     assert not (tmp_path / "many").exists()
+
+
+def svg_size(svg_text):
+    tree = ElementTree.fromstring(svg_text)
+    return tree.get("width"), tree.get("height"), tree.get("viewBox")
+
+
+def test_every_frame_has_the_same_size(worked_frames):
+    _, paths = worked_frames
+    sizes = {svg_size(path.read_text()) for path in paths}
+    assert len(sizes) == 1
+
+
+def test_png_frames_have_identical_pixel_dimensions(tmp_path):
+    example = worked_example()
+    paths = frames(example.loss, tmp_path, groups=example.groups)
+    # Width and height sit at bytes 16-24 of a PNG's header chunk.
+    assert len({path.read_bytes()[16:24] for path in paths}) == 1
+
+
+def test_frames_and_the_drawing_of_one_view_put_every_box_in_the_same_place(tmp_path):
+    example = worked_example()
+    shown = view(example.loss, groups=example.groups)
+    paths = frames(shown, tmp_path, format="svg")
+    drawn = render(draw(shown)).decode()
+    assert node_rows(paths[5].read_text()) == node_rows(drawn)
+
+
+def test_constants_get_no_frame_and_no_gradient_line(tmp_path):
+    x = Value(3.0, label="x")
+    out = 2 * x
+    out.label = "out"
+    paths = frames(out, tmp_path, format="svg")
+    assert len(paths) == 2  # out, then x: the 2 has no gradient to become final
+    constant = "v0"  # the 2 comes first in forward order
+    assert autograd.topological_order(out)[0].is_constant
+    assert not any("grad" in text for text in texts_of(group(paths[-1].read_text(), constant)))

@@ -26,6 +26,9 @@ from visualize.tables import format_count, format_number, grouped, node_names, r
 
 # Wrap long chains (deep networks) so a terminal line stays readable.
 LINE_WIDTH = 100
+# Factors a listed path shows, half from each end; the middle of a longer chain is
+# elided with its count (the product is still the whole path's).
+FACTORS_SHOWN = 12
 
 
 class Factor(NamedTuple):
@@ -94,13 +97,16 @@ class Explanation:
         return f"d{top}/d{bottom}: {format_count(count)} {noun} from {bottom} to {top}"
 
     def _symbols(self, path):
-        return [
+        return _capped([
             f"∂{grouped(self.name(f.numerator))}/∂{grouped(self.name(f.denominator))}"
-            for f in path.factors
-        ]
+            for f in _ends(path.factors)
+        ], len(path.factors))
 
     def _numbers(self, path):
-        return [f"({format_number(f.local_derivative, self.digits)})" for f in path.factors]
+        return _capped(
+            [f"({format_number(f.local_derivative, self.digits)})" for f in _ends(path.factors)],
+            len(path.factors),
+        )
 
     def _zero_note(self):
         count = self.zero_path_count
@@ -110,6 +116,9 @@ class Explanation:
     def __str__(self):
         top, bottom = grouped(self.name(self.root)), grouped(self.name(self.node))
         lines = [self._title()]
+        if self.node.is_constant:
+            lines.append(f"  {bottom} is a constant: data that gets no gradient")
+            return "\n".join(lines)
         if self.path_count == 0:
             lines.append(f"  {top} does not depend on {bottom}, so d{top}/d{bottom} = 0")
             return "\n".join(lines)
@@ -192,6 +201,23 @@ class Explanation:
         return "".join(parts)
 
 
+def _ends(factors):
+    """The factors a path shows: all, or ``FACTORS_SHOWN`` taken from both ends."""
+    if len(factors) <= FACTORS_SHOWN:
+        return factors
+    half = FACTORS_SHOWN // 2
+    return factors[:half] + factors[-half:]
+
+
+def _capped(pieces, count):
+    """``pieces`` of ``_ends`` with a note of how many factors were left out between the ends."""
+    if count <= FACTORS_SHOWN:
+        return pieces
+    half = FACTORS_SHOWN // 2
+    return [*pieces[:half], f"… {format_count(count - FACTORS_SHOWN)} factors elided …",
+            *pieces[half:]]
+
+
 def _wrapped(first_prefix, pieces, joiner, next_prefix):
     lines, current = [], first_prefix
     for index, piece in enumerate(pieces):
@@ -236,8 +262,9 @@ def explain(root, node, max_paths=10, digits=4, *, keep=None, fold=True, skip_ze
         raise ValueError(f"explain: max_paths must be a whole number >= 0, got {max_paths!r}")
     order = consumers_first(root)
     names = node_names(root, order[::-1])
-    if node not in names:
-        names[node] = node.label if node.label is not None else "the node"
+    if node not in names or node.is_constant:
+        # Not in the graph, or a constant (data with no gradient): no path to list.
+        names.setdefault(node, node.label if node.label is not None else "the node")
         return Explanation(root, node, (), PathCounts(0, 0), 0.0, names, digits, ranked=False)
     on_path = _influencers(order, node)
     counts = {root: 1}  # every path root -> v

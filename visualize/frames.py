@@ -7,29 +7,26 @@ the inputs receiving a share are outlined in blue, and every node whose
 gradient is final is drawn in black. Nodes still waiting are grey: the number
 they show is the running total they hold so far, not yet their gradient.
 
-The drawing itself is ``visualize.draw``; this module only restyles nodes and
-edges by their agreed DOT ids (``v{i}``, ``v{i}_op``, ``e{i}_{j}``, where i is
-the node's position in ``autograd.topological_order(root)``).
+The graph is laid out once (its ``GraphView``) and each frame only restyles it
+by the view's ids, so nothing moves between frames and every frame has the
+same size. The backward pass runs once; frames are rendered side by side on
+the machine's processors and written in step order.
 """
 
+import os
 import pathlib
-import re
+from concurrent.futures import ThreadPoolExecutor
 
-import graphviz
-
-import autograd
-
-from visualize.draw import GRADIENT_COLOUR, draw
+from visualize.draw import Picture, view_for
+from visualize.escape import html_text
 from visualize.render import render
-from visualize.tables import format_number, node_names
+from visualize.saving import save_file
+from visualize.theme import text_width
+from visualize.view import GraphView
 
 CURRENT = "#d94800"
 RECEIVING = "#1c5fb8"
 WAITING = "#9ca3af"
-# Statements by their agreed ids: a node or operation is named v3 / v3_op; an edge
-# (whose attributes hold numbers only, never a label) carries id=e3_0 or id=e3_out.
-NODE_STATEMENT = re.compile(r"\s*(v\d+(?:_op)?) \[")
-EDGE_STATEMENT = re.compile(r'\s*v\d+(?:_op)? -> v\d+(?:_op)? \[.*?\bid="?(e\d+_(?:\d+|out))\b')
 WAITING_STYLE = {"color": WAITING, "fontcolor": WAITING}
 RECEIVING_STYLE = {"color": RECEIVING, "fontcolor": WAITING, "penwidth": "4"}
 CURRENT_STYLE = {"color": CURRENT, "penwidth": "5"}
@@ -37,54 +34,50 @@ CURRENT_EDGE_STYLE = {"color": CURRENT, "fontcolor": CURRENT, "penwidth": "4"}
 FORMATS = ("png", "svg")
 LEGEND = "orange: this step   blue: receives a share   grey: gradient not final yet"
 
-
-def _with_attributes(line, attributes):
-    """The DOT statement ``line`` with ``attributes`` added inside its brackets."""
-    extra = " ".join(f'{name}="{value}"' for name, value in attributes.items())
-    head, bracket, tail = line.rpartition("]")
-    if not bracket:
-        return f"{line.rstrip()} [{extra}]\n"
-    return f"{head} {extra}]{tail}"
+# A prefix names files inside ``folder``; any of these could lead out of it.
+FOLDER_CHARACTERS = ("/", "\\", ":", "\0")
 
 
-def _highlight(graph, step, position, final):
-    """Restyle ``graph`` (a fresh drawing, every grad as after this step) for one step.
+def _check_prefix(prefix):
+    if (not isinstance(prefix, str) or not prefix.strip(".")
+            or any(character in prefix for character in FOLDER_CHARACTERS)):
+        raise ValueError(
+            "frames: prefix must be the start of a file name inside folder (no '/', '\\', "
+            f"':' and not only dots), got {prefix!r}"
+        )
 
-    Statements are edited in place rather than restated: a node restated after
-    its cluster can move, and the frames of an animation must not jump.
-    """
-    current = position[step.node]
-    waiting = set()
-    styles = {}
-    for node, index in position.items():
-        if node not in final:
-            waiting.update((f"v{index}", f"v{index}_op"))
-            styles[f"v{index}"] = styles[f"v{index}_op"] = WAITING_STYLE
+
+def _frame_styles(view: GraphView, step, final) -> tuple[dict, dict]:
+    """(styles by id, grad-line colours by node) for the frame right after ``step``."""
+    styles, colours = {}, {}
+    for node in view.order:
+        if node not in final and view.has_gradient(node):
+            styles[view.node_id(node)] = WAITING_STYLE
+            if not node.is_leaf:
+                styles[view.operation_id(node)] = WAITING_STYLE
+            colours[node] = WAITING  # only colours change, never text: nothing moves
     for item in step.contributions:
-        styles[f"v{position[item.input]}"] = RECEIVING_STYLE
-    styles[f"v{current}"] = styles[f"v{current}_op"] = CURRENT_STYLE
-    for number in range(len(step.contributions)):
-        styles[f"e{current}_{number}"] = CURRENT_EDGE_STYLE
-    styles[f"e{current}_out"] = CURRENT_EDGE_STYLE
-    for number, line in enumerate(graph.body):
-        found = NODE_STATEMENT.match(line) or EDGE_STATEMENT.match(line)
-        if found is None or found.group(1) not in styles:
-            continue
-        if found.group(1) in waiting:
-            # Only colours change, never text, so every frame keeps the same layout.
-            line = line.replace(f'COLOR="{GRADIENT_COLOUR}"', f'COLOR="{WAITING}"')
-        graph.body[number] = _with_attributes(line, styles[found.group(1)])
+        styles[view.node_id(item.input)] = RECEIVING_STYLE
+    styles[view.node_id(step.node)] = CURRENT_STYLE
+    if not step.node.is_leaf:
+        styles[view.operation_id(step.node)] = CURRENT_STYLE
+        for position, (_, local) in enumerate(step.node.edges):
+            if local is not None:
+                styles[view.edge_id(step.node, position)] = CURRENT_EDGE_STYLE
+        styles[view.output_edge_id(step.node)] = CURRENT_EDGE_STYLE
+    return styles, colours
 
 
-def _caption(step, names, root_name, count, digits):
+def _caption(step, view: GraphView, count: int) -> str:
     """One line saying which gradient this frame finalised and where it went."""
+    names = view.names
     name = names[step.node]
-    gradient = format_number(step.gradient, digits)
+    gradient = view.number(step.gradient)
     passed = ", ".join(dict.fromkeys(names[item.input] for item in step.contributions))
     after = f"; passed back to {passed}" if passed else " (a leaf)"
     return (
         f"Backward step {step.index + 1} of {count}: "
-        f"∂{root_name}/∂{name} = {gradient} is final{after}"
+        f"∂{names[view.root]}/∂{name} = {gradient} is final{after}"
     )
 
 
@@ -99,46 +92,68 @@ def frames(
     model=None,
     prefix="step",
     max_frames=200,
+    size=None,
 ):
     """Write one picture per backward step into ``folder``; return their paths in order.
 
-    Files are named ``{prefix}_000.png``, ``{prefix}_001.png``, ... so they sort
-    in step order (an animation tool can take ``step_*.png``). Runs a fresh
-    backward pass: afterwards every ``.grad`` holds d root / d node.
+    ``root`` may be a ``visualize.view(...)``, shared with other pictures. Files
+    are named ``{prefix}_000.png``, ``{prefix}_001.png``, ... so they sort in
+    step order (an animation tool can take ``step_*.png``); ``prefix`` cannot
+    name another folder. Each file is written whole or not at all. Runs the
+    view's backward pass (once): afterwards every ``.grad`` holds d root / d node.
 
-    There is one frame per node, each a full drawing, so the work grows with
-    the square of the graph; past ``max_frames`` frames (``None``: no limit)
-    this stops before drawing anything. ``groups`` and ``model`` go to
-    ``visualize.draw`` to box nodes into labelled clusters.
+    There is one frame per node that gets a gradient (constants get none);
+    past ``max_frames`` frames (``None``: no limit) this stops before any work.
+    ``groups``, ``model``, ``rankdir``, ``digits`` and ``size`` (a projector
+    target such as ``"1280x720"``) are those of ``visualize.draw``.
     """
     if format not in FORMATS:
         raise ValueError(f"frames: format must be one of {', '.join(FORMATS)}, got {format!r}")
-    if not isinstance(root, autograd.Value):
-        raise TypeError(f"frames: root must be an autograd.Value, got {type(root).__name__}")
-    order = autograd.topological_order(root)
-    if max_frames is not None and len(order) > max_frames:
+    _check_prefix(prefix)
+    shown = view_for(root, "frames", groups, model, rankdir, digits, size)
+    count = sum(1 for node in shown.order if shown.has_gradient(node))
+    if max_frames is not None and count > max_frames:
         raise ValueError(
-            f"frames: the graph of {root.label or 'this node'!r} has {len(order)} nodes, so "
-            f"{len(order)} frames, more than max_frames={max_frames}; pass a larger "
+            f"frames: the graph of {shown.root.label or 'this node'!r} has {count} nodes with a "
+            f"gradient, so {count} frames, more than max_frames={max_frames}; pass a larger "
             "max_frames (or None), or use visualize.steps(root) for a text view"
         )
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    position = {node: index for index, node in enumerate(order)}
-    names = node_names(root, order)
-    width = max(3, len(str(len(order) - 1)))
-    autograd.zero_grad(root)
-    final = set()
-    paths = []
-    for step in autograd.backward_steps(root):
+    steps = shown.run_backward()
+    captions = [_caption(step, shown, len(steps)) for step in steps]
+    font = shown.theme.caption_font
+    # Every frame's caption gets the room of the longest: the frames keep one size.
+    width = max(text_width(text, font) for text in captions + [LEGEND]) + 12
+    sources = []
+    final, gradients = set(), {node: 0.0 for node in shown.order}
+    for step, caption in zip(steps, captions):
         final.add(step.node)
-        graph = draw(
-            root, mode="backward", rankdir=rankdir, digits=digits, groups=groups, model=model
-        )
-        _highlight(graph, step, position, final)
-        caption = _caption(step, names, names[root], len(order), digits)
-        graph.attr(label=graphviz.escape(caption + "\n" + LEGEND), labelloc="t", fontsize="22")
-        path = folder / f"{prefix}_{step.index:0{width}d}.{format}"
-        render(graph, path=path, format=format)
-        paths.append(path)
+        gradients[step.node] = step.gradient
+        for item in step.contributions:
+            gradients[item.input] = item.running_total
+        styles, colours = _frame_styles(shown, step, final)
+        picture = Picture(shown, "backward", styles=styles, gradient_colours=colours,
+                          gradients=dict(gradients))
+        left = '<BR ALIGN="LEFT"/>'
+        picture.add_note("caption", f"<{html_text(caption)}{left}{html_text(LEGEND)}{left}>",
+                         width, 2, "above", font)
+        sources.append(picture.full().source)
+    digits_in_name = max(3, len(str(len(steps) - 1)))
+    paths = [folder / f"{prefix}_{number:0{digits_in_name}d}.{format}"
+             for number in range(len(steps))]
+    _render_all(sources, paths, format)
     return paths
+
+
+def _render_all(sources, paths, format):
+    """Render every frame, several at once, and write them in order (each whole or not at all)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        pictures = [pool.submit(render, source, None, format) for source in sources]
+        try:
+            for path, picture in zip(paths, pictures):
+                save_file(path, picture.result(), "frames")
+        except BaseException:
+            for picture in pictures:
+                picture.cancel()
+            raise

@@ -16,10 +16,12 @@ import json
 import pathlib
 import xml.etree.ElementTree as ElementTree
 
-import autograd
 
+from visualize.draw import draw, refuse_if_too_large, view_for
 from visualize.explain import explain
-from visualize.tables import format_number, node_names
+from visualize.render import render
+from visualize.saving import save_file
+from visualize.tables import format_number
 
 # Above this many nodes the chain-rule explanations would make the page huge.
 EXPLAIN_LIMIT = 400
@@ -39,15 +41,18 @@ def export_html(
     groups=None,
     model=None,
     max_nodes=1000,
+    size=None,
 ):
     """Write the interactive page for the graph ending at ``root``; return its path.
 
-    ``groups``, ``model`` and ``max_nodes`` go to ``visualize.draw``: the first
-    two box nodes into labelled clusters (the worked example's "Inputs X",
-    "Weights V", ...); a graph over ``max_nodes`` is refused with a clear error.
+    ``root`` may be a ``visualize.view(...)`` shared with other pictures (then
+    its backward pass and layout are reused). ``groups``, ``model``, ``rankdir``,
+    ``digits`` and ``size`` are those of ``visualize.draw``; a graph over
+    ``max_nodes`` is refused with a clear error before any work.
 
-    Runs a fresh backward pass first (every gradient is zeroed, then filled as
+    Runs the view's backward pass (every gradient is zeroed, then filled as
     ``root.backward()`` would), so afterwards every ``.grad`` holds d root / d node.
+    The file is written whole or not at all.
 
     On the page: Next / Prev / Reset or the keys → ← Home End (and PageDown /
     PageUp, which presenter remotes send) move one step; Z (or the Zoom button)
@@ -55,14 +60,18 @@ def export_html(
     click on a node shows its data, its gradient once final and its chain-rule
     explanation (``visualize.explain``).
     """
-    if not isinstance(root, autograd.Value):
-        raise TypeError(
-            f"export_html: root must be an autograd.Value, got {type(root).__name__}"
-        )
+    _check_title(title)
+    shown = view_for(root, "export_html", groups, model, rankdir, digits, size)
+    # Counted before any work: a graph too big to draw must not first cost a backward pass.
+    refuse_if_too_large(
+        "export_html", shown.root, len(shown.order), max_nodes,
+        "Use visualize.steps(root) or visualize.outline(root) for a text view, or "
+        "export_html(..., max_nodes=None) to make the page anyway.",
+    )
     path = pathlib.Path(path)
-    data = page_data(root, digits=digits)
-    # Drawn after page_data's backward pass, so every grad line holds its final number.
-    svg = graph_svg(root, digits, rankdir, groups=groups, model=model, max_nodes=max_nodes)
+    data = page_data(shown)
+    # Drawn after the backward pass, so every grad line holds its final number.
+    svg = graph_svg(shown)
     heading = title if title is not None else f"Backpropagation through {data['root_name']}"
     page = PAGE_TEMPLATE.format(
         title=html.escape(heading),
@@ -71,8 +80,21 @@ def export_html(
         data=script_json(data),
         script=PAGE_SCRIPT,
     )
-    path.write_text(page, encoding="utf-8")
-    return path
+    return save_file(path, page, "export_html")
+
+
+def _check_title(title):
+    if title is None:
+        return
+    if not isinstance(title, str):
+        raise TypeError(f"export_html: title must be a str or None, got {type(title).__name__}")
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"export_html: title holds {error.object[error.start:error.end]!r} (character "
+            f"{error.start}), which UTF-8 cannot encode, so no page can carry it"
+        ) from None
 
 
 # ----- the numbers ---------------------------------------------------------------
@@ -164,6 +186,8 @@ def _explanations(root, order, names, digits):
     received = {node: [] for node in order}
     for consumer in order:
         for source, local in consumer.edges:
+            if local is None:
+                continue  # toward a constant: nothing flows there
             received[source].append(
                 f"via {names[consumer]}: ∂{names[consumer]}/∂{names[source]}"
                 f" = {format_number(local, digits)},"
@@ -185,12 +209,17 @@ def _step(phase, title, lines, node=None, inputs=(), table=None):
 
 
 def page_data(root, digits=4):
-    """Everything the page shows, as plain JSON-ready data (runs a fresh backward pass)."""
-    order = autograd.topological_order(root)
-    position = {node: index for index, node in enumerate(order)}
-    names = node_names(root, order)
-    root_name = names[root]
-    autograd.zero_grad(root)
+    """Everything the page shows, as plain JSON-ready data (runs the view's backward pass).
+
+    Each node carries the ids of its box, operation, edges and number cards in
+    the SVG and which text line of its box is the gradient: the page's script
+    finds everything by these, never by building ids or matching colours.
+    """
+    shown = view_for(root, "page_data", digits=digits)
+    order, names, digits = shown.order, shown.names, shown.digits
+    position = shown.index
+    root_name = names[shown.root]
+    backward_steps = shown.run_backward()
 
     steps = [
         _step(
@@ -213,7 +242,7 @@ def page_data(root, digits=4):
                 )
             )
     final = {}
-    for step in autograd.backward_steps(root):
+    for step in backward_steps:
         final[step.node] = len(steps)
         lines, table = backward_panel(step, names, root_name, digits)
         title = (
@@ -233,21 +262,38 @@ def page_data(root, digits=4):
             ],
         )
     )
-    explanations = _explanations(root, order, names, digits)
+    explanations = _explanations(shown.root, order, names, digits)
     nodes = [
         {
             "name": names[node],
             "op": node.op.name if node.op is not None else None,
             "data": format_number(node.data, digits),
-            "grad": format_number(node.grad, digits),
+            # Constants are data: no gradient, never final.
+            "grad": format_number(node.grad, digits) if shown.has_gradient(node) else None,
             "appears": appears[node],
-            "final": final[node],
+            "final": final.get(node),
             "inputs": [position[source] for source in node.inputs],
-            "explanation": explanation,
+            "ids": _ids(shown, node),
+            "gradLine": shown.gradient_line(node, "backward"),
+            "explanation": explanation if shown.has_gradient(node)
+            else f"{names[node]} is a constant: data, with no gradient.",
         }
         for node, explanation in zip(order, explanations)
     ]
     return {"root_name": root_name, "nodes": nodes, "steps": steps}
+
+
+def _ids(shown, node):
+    """Where ``node`` is in the SVG: its box, operation, edges, their number cards, output edge."""
+    computed = not node.is_leaf
+    return {
+        "box": shown.node_id(node),
+        "operation": shown.operation_id(node) if computed else None,
+        "edges": [shown.edge_id(node, position) for position in range(len(node.inputs))],
+        "labels": [shown.edge_label_id(node, position) if shown.has_card(node, position) else None
+                   for position in range(len(node.inputs))],
+        "output": shown.output_edge_id(node) if computed else None,
+    }
 
 
 # ----- making it safe to inline ------------------------------------------------------
@@ -296,28 +342,10 @@ def inline_svg(svg_text):
     return svg_text[svg_text.index("<svg") :]
 
 
-def graph_svg(root, digits, rankdir, groups=None, model=None, max_nodes=1000):
-    """The drawing (values, gradients, local derivatives on edges) as inline SVG text."""
-    from visualize.draw import GRADIENT_COLOUR, draw
-    from visualize.render import render
-
-    graph = draw(
-        root,
-        mode="backward",
-        rankdir=rankdir,
-        digits=digits,
-        edge_labels=True,
-        groups=groups,
-        model=model,
-        max_nodes=max_nodes,
-    )
-    svg = render(graph, format="svg")
-    if isinstance(svg, bytes):
-        svg = svg.decode("utf-8")
-    # Mark the gradient lines so the page can hide each until its step; labels
-    # are escaped, so this attribute text can only come from the drawing itself.
-    svg = svg.replace(f'fill="{GRADIENT_COLOUR}">', f'class="grad-line" fill="{GRADIENT_COLOUR}">')
-    return inline_svg(svg)
+def graph_svg(shown):
+    """The view's backward picture (values, gradients, local derivatives) as inline SVG text."""
+    svg = render(draw(shown, mode="backward", edge_labels=True), format="svg")
+    return inline_svg(svg.decode("utf-8"))
 
 
 # ----- the page ------------------------------------------------------------------------
@@ -434,6 +462,9 @@ h2 { font-size: 1.7rem; margin: 0.5rem 0; }
 #graph g.selected polygon, #graph g.selected ellipse, #graph g.selected path {
   stroke-dasharray: 6 3; stroke-width: 4px; }
 #graph text.grad-line { font-weight: bold; }
+#graph g.edge-label { cursor: default; }
+#graph g.edge-label polygon { stroke: none !important; }
+#graph g.edge-label.current text { fill: var(--current); font-weight: bold; }
 """
 
 PAGE_SCRIPT = r"""
@@ -456,17 +487,33 @@ PAGE_SCRIPT = r"""
   const full = frame ? { width: frame.width, height: frame.height } : null;
   if (full && full.width / full.height > 2.2) { document.body.classList.add("wide"); }
 
-  function byId(name) { return document.getElementById(name); }
-  function nodeGroup(index) { return byId("v" + index); }
-  function opGroup(index) { return byId("v" + index + "_op"); }
-  function edgeGroup(index, inputNumber) { return byId("e" + index + "_" + inputNumber); }
-  function outputEdge(index) { return byId("e" + index + "_out"); }
+  // Every id comes from the page data (the view's contract); none is built here.
+  function byId(name) { return name === null ? null : document.getElementById(name); }
+  function nodeGroup(index) { return byId(nodes[index].ids.box); }
+  function opGroup(index) { return byId(nodes[index].ids.operation); }
+  function outputEdge(index) { return byId(nodes[index].ids.output); }
+  function inputEdges(index) {
+    const ids = nodes[index].ids;
+    return ids.edges.concat(ids.labels).map(byId);
+  }
+  nodes.forEach(function (node) {
+    node.ids.labels.forEach(function (name) {
+      const card = byId(name);  // null: that edge carries no number of its own
+      if (card) { card.classList.add("edge-label"); }
+    });
+  });
 
   // Each node's "grad" line is in the drawing from the start, hidden until it is final.
-  const gradientLines = nodes.map(function (_, index) {
+  const gradientLines = nodes.map(function (node, index) {
     const group = nodeGroup(index);
-    return group ? Array.from(group.querySelectorAll("text.grad-line")) : [];
+    if (!group || node.gradLine === null) { return []; }
+    const line = group.querySelectorAll("text")[node.gradLine];
+    if (!line) { return []; }
+    line.classList.add("grad-line");
+    return [line];
   });
+
+  function isFinal(node) { return node.final !== null && node.final <= current; }
 
   function setClass(element, name, on) {
     if (element) { element.classList.toggle(name, on); }
@@ -478,19 +525,15 @@ PAGE_SCRIPT = r"""
       setClass(nodeGroup(index), "pending", !shown);
       setClass(opGroup(index), "pending", !shown);
       setClass(outputEdge(index), "pending", !shown);
-      node.inputs.forEach(function (_, inputNumber) {
-        setClass(edgeGroup(index, inputNumber), "pending", !shown);
-      });
+      inputEdges(index).forEach(function (edge) { setClass(edge, "pending", !shown); });
       gradientLines[index].forEach(function (line) {
-        line.style.visibility = node.final <= current ? "visible" : "hidden";
+        line.style.visibility = isFinal(node) ? "visible" : "hidden";
       });
       const isCurrent = step.node === index;
       setClass(nodeGroup(index), "current", isCurrent);
       setClass(opGroup(index), "current", isCurrent);
       setClass(outputEdge(index), "current", isCurrent);
-      node.inputs.forEach(function (_, inputNumber) {
-        setClass(edgeGroup(index, inputNumber), "current", isCurrent);
-      });
+      inputEdges(index).forEach(function (edge) { setClass(edge, "current", isCurrent); });
       setClass(nodeGroup(index), "receiving", step.inputs.indexOf(index) >= 0);
       setClass(nodeGroup(index), "selected", selected === index);
     });
@@ -572,7 +615,8 @@ PAGE_SCRIPT = r"""
     const rows = [
       ["data", node.data],
       ["∂" + data.root_name + "/∂" + node.name,
-        node.final <= current ? node.grad
+        node.final === null ? "none: a constant has no gradient"
+          : isFinal(node) ? node.grad
           : "not final yet (final at step " + node.final + ")"],
       ["made by", node.op === null ? "a leaf (given)" : node.op],
     ];
@@ -584,7 +628,8 @@ PAGE_SCRIPT = r"""
       numbers.append(term, value);
     });
     // Like the grad line in the picture, the explanation waits until the gradient is final.
-    byId("details-explanation").textContent = node.final <= current ? node.explanation
+    byId("details-explanation").textContent =
+      node.final === null || isFinal(node) ? node.explanation
       : "The chain-rule explanation appears at step " + node.final
         + ", when this gradient is final.";
     paintGraph(steps[current]);

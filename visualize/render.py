@@ -18,7 +18,13 @@ import sysconfig
 from functools import lru_cache
 from pathlib import Path
 
+from visualize.saving import save_file
+
 FORMATS = ("svg", "png", "dot", "pdf")
+
+# Seconds a renderer may take before ``render`` gives up: a readable picture takes well
+# under a second; minutes mean a graph far too big to read (see draw's max_nodes).
+RENDER_TIMEOUT = 60
 
 # The name the graphviz-pure wheel gives its program; ``.exe`` on Windows.
 BUNDLED_PROGRAM = "graphviz-pure"
@@ -49,6 +55,10 @@ class UnsupportedFormat(ValueError):
 
 class RenderError(RuntimeError):
     """The renderer ran but failed; the message carries what it printed."""
+
+
+class RenderTimeout(RenderError):
+    """The renderer took longer than ``timeout`` seconds and was stopped."""
 
 
 def _executable_names(program: str) -> list[str]:
@@ -117,30 +127,38 @@ def _source_of(graph) -> str:
     return source
 
 
-def render(graph, path: str | os.PathLike | None = None, format: str = "svg"):
+def render(graph, path: str | os.PathLike | None = None, format: str = "svg",
+           timeout: float | None = RENDER_TIMEOUT):
     """Render ``graph`` (a ``graphviz.Digraph`` or DOT text) as ``svg``, ``png``, ``dot`` or ``pdf``.
 
-    Returns the picture's bytes; with ``path`` it also writes them there and
-    returns the path. ``format="dot"`` needs no renderer. PDF needs a renderer
-    that writes PDF (system Graphviz does, graphviz-pure does not).
+    Returns the picture's bytes; with ``path`` it also writes them there, all at
+    once (a failure leaves no empty or half file), and returns the path.
+    ``format="dot"`` needs no renderer. PDF needs a renderer that writes PDF
+    (system Graphviz does, graphviz-pure does not). A renderer still busy after
+    ``timeout`` seconds is stopped with ``RenderTimeout`` (``None``: wait as long as it takes).
     """
     if format not in FORMATS:
         raise ValueError(
             f"render: format {format!r} is not one of {', '.join(FORMATS)}"
         )
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or not timeout > 0):
+        raise ValueError(f"render: timeout must be a number of seconds > 0 or None, got {timeout!r}")
     source = _source_of(graph)
-    if format == "dot":
-        picture = source.encode("utf-8")
-    else:
-        picture = _run_renderer(source, format)
+    try:
+        encoded = source.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"render: the DOT source holds {error.object[error.start:error.end]!r} "
+            f"(character {error.start}), which UTF-8 cannot encode"
+        ) from None
+    picture = encoded if format == "dot" else _run_renderer(source, encoded, format, timeout)
     if path is None:
         return picture
-    target = Path(path)
-    target.write_bytes(picture)
-    return target
+    return save_file(path, picture, "render")
 
 
-def _run_renderer(source: str, format: str) -> bytes:
+def _run_renderer(source: str, encoded: bytes, format: str, timeout: float | None) -> bytes:
     try:
         program = find_dot()
     except RendererNotFound as missing:
@@ -154,11 +172,17 @@ def _run_renderer(source: str, format: str) -> bytes:
         raise UnsupportedFormat(
             f"render: the renderer {program} cannot write {format.upper()}; {advice}"
         )
-    finished = subprocess.run(
-        [program, f"-T{format}"],
-        input=source.encode("utf-8"),
-        capture_output=True,
-    )
+    try:
+        finished = subprocess.run(
+            [program, f"-T{format}"], input=encoded, capture_output=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderTimeout(
+            f"render: {program} did not finish writing {format} within {timeout} s and was "
+            "stopped; a picture that slow to draw is too big to read: draw fewer nodes "
+            "(draw(..., collapse=True), a smaller max_nodes), or pass a larger timeout "
+            "(None waits as long as it takes)"
+        ) from None
     if finished.returncode != 0:
         complaint = finished.stderr.decode("utf-8", "replace").strip()
         raise RenderError(

@@ -70,8 +70,15 @@ def node_names(root, order=None):
 
 
 def operation_name(node):
-    """The operation's name (``mul``, ``sigmoid``...), or ``input`` for a leaf."""
-    return node.op.name if node.op is not None else "input"
+    """The operation's name (``mul``, ``sigmoid``...), ``input`` for a leaf, ``constant`` for data."""
+    if node.op is not None:
+        return node.op.name
+    return "constant" if node.is_constant else "input"
+
+
+def format_gradient(node, digits=4):
+    """``node.grad`` like every number, or ``-`` for a constant, which has no gradient."""
+    return "-" if node.is_constant else format_number(node.grad, digits)
 
 
 def grouped(name):

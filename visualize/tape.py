@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from autograd import topological_order
 
 from visualize.tables import (
+    format_gradient,
     format_number,
     format_table,
     html_table,
@@ -88,7 +89,7 @@ class Tape:
                 item.op,
                 _input_list(item.inputs),
                 format_number(item.data, self.digits),
-                format_number(item.grad, self.digits),
+                format_gradient(item.node, self.digits),
             )
 
     def __str__(self):

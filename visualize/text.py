@@ -24,10 +24,10 @@ def _describe(node: Value, name: str, mode: str, digits: int) -> str:
         symbol, name = node.op.symbol, node.op.name
         parts.append(f"[{symbol} {name}]" if symbol != name else f"[{name}]")
     else:
-        parts.append("[leaf]")
+        parts.append("[constant]" if node.is_constant else "[leaf]")
     if mode != "gradients":
         parts.append(f"data {format_number(node.data, digits)}")
-    if mode != "forward":
+    if mode != "forward" and not node.is_constant:
         parts.append(f"grad {format_number(node.grad, digits)}")
     return "  ".join(parts)
 
