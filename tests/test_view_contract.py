@@ -12,11 +12,8 @@ import pytest
 import autograd
 from autograd import Value
 from nn.examples import worked_example
-from visualize import draw, export_html, frames, outline, tape
+from visualize import GraphView, draw, export_html, frames, outline, tape, view
 from visualize.html import page_data
-from visualize.view import GraphView, view
-
-view_module = __import__("visualize.view", fromlist=["view"])
 
 
 def doubled_plus_one():
@@ -24,6 +21,14 @@ def doubled_plus_one():
     y = 2 * x + 1
     y.label = "y"
     return y, x
+
+
+def test_visualize_view_is_the_function_not_its_module():
+    # The docstrings tell users to write visualize.view(root, ...).
+    import visualize
+
+    assert visualize.view is view and callable(visualize.view)
+    assert "view" in visualize.__all__ and "GraphView" in visualize.__all__
 
 
 def test_a_view_is_built_once_and_passes_through():
@@ -41,7 +46,7 @@ def test_one_backward_pass_serves_frames_the_page_and_the_pictures(tmp_path, mon
         passes.append(root)
         return real_steps(root, *arguments)
 
-    monkeypatch.setattr(view_module.autograd, "backward_steps", counted)
+    monkeypatch.setattr(autograd, "backward_steps", counted)
     example = worked_example()
     shown = view(example.loss, groups=example.groups)
     frames(shown, tmp_path / "frames", format="svg")

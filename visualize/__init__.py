@@ -15,8 +15,10 @@ from visualize.explain import explain
 from visualize.steps import steps
 from visualize.frames import frames
 from visualize.html import export_html
+from visualize.view import GraphView, view
 
 __all__ = [
+    "GraphView",
     "RendererNotFound",
     "draw",
     "explain",
@@ -27,4 +29,5 @@ __all__ = [
     "render",
     "steps",
     "tape",
+    "view",
 ]

@@ -7,10 +7,10 @@ import math
 import pathlib
 import sys
 
-import autograd
 from visualize.cli.arguments import (
     CannotWrite, NumericFailure, check_number, number, prepare_folder, say, shown, whole_number,
 )
+from visualize.theme import PROJECTOR_SIZES
 
 SLIDES_LEARNING_RATE = 0.5
 MAX_DIGITS = 12  # a float has about 16 significant digits; more decimals would print noise
@@ -28,6 +28,9 @@ def add_example_command(commands, name, *, summary, description, examples):
     command.add_argument("--out", metavar="DIR",
                          help="also write pictures into DIR: forward and backward graphs (SVG, PNG, DOT), "
                               "one frame per backward step, and an interactive HTML page")
+    command.add_argument("--size", choices=PROJECTOR_SIZES, metavar="WxH",
+                         help="make the pictures of --out fill a projector: "
+                              f"{' or '.join(PROJECTOR_SIZES)} (default: as large as the graph needs)")
     command.add_argument("--learning-rate", "--eta", dest="learning_rate", type=number,
                          default=SLIDES_LEARNING_RATE, metavar="η",
                          help="step size of the gradient-descent step, > 0 (default: the slides' 0.5)")
@@ -59,25 +62,29 @@ def show_report(args, data, lines):
     say(json.dumps(data, indent=2, allow_nan=False) if args.json else "\n".join(lines))
 
 
-def write_pictures(root, folder, groups, name):
-    """Forward and backward pictures, one frame per backward step, and the HTML page."""
+def write_pictures(root, folder, groups, name, size=None):
+    """Forward and backward pictures, one frame per backward step, and the HTML page.
+
+    They share one view of the graph: one layout, one backward pass.
+    """
     from visualize.draw import draw
     from visualize.frames import frames
     from visualize.html import export_html
     from visualize.render import render
+    from visualize.view import view
 
     folder = pathlib.Path(folder)
+    shown = view(root, groups=groups, size=size)
+    shown.run_backward()  # before any picture, so every box is sized for its final numbers
     written = []
-    autograd.zero_grad(root)
-    root.backward()
     for mode in ("forward", "backward"):
-        graph = draw(root, mode=mode, groups=groups)
+        graph = draw(shown, mode=mode)
         written.append(render(graph, folder / f"{name}_{mode}.dot", format="dot"))
         for picture_format in ("svg", "png"):
             path = folder / f"{name}_{mode}.{picture_format}"
             written.append(render(graph, path, format=picture_format))
-    step_pictures = frames(root, folder / f"{name}_steps", groups=groups)
-    page = export_html(root, folder / f"{name}.html", groups=groups)
+    step_pictures = frames(shown, folder / f"{name}_steps")
+    page = export_html(shown, folder / f"{name}.html")
     return written, step_pictures, page
 
 
@@ -86,7 +93,7 @@ def report_pictures(root, args, groups, name):
     if args.out is None:
         return
     try:
-        written, step_pictures, page = write_pictures(root, args.out, groups, name)
+        written, step_pictures, page = write_pictures(root, args.out, groups, name, args.size)
     except (OSError, RuntimeError) as error:  # RuntimeError: the renderer is missing or failed
         raise CannotWrite(f"--out: could not write the pictures into {shown(args.out)}: "
                           f"{getattr(error, 'strerror', None) or error}") from None
