@@ -531,15 +531,23 @@ class Picture:
             return
         node_pixels, edge_pixels = self.view.text_pixels(*self.extent)
         least_node, least_edge = self.view.minimum_pixels()
-        if node_pixels < least_node * 0.97 or (self.edge_labels and edge_pixels < least_edge * 0.97):
-            width, height = self.view.target
-            warnings.warn(
-                f"draw: at {width}×{height} this graph's text is {node_pixels:.0f} px in boxes "
-                f"and {edge_pixels:.0f} px on edges, under the {least_node:.0f} / "
-                f"{least_edge:.0f} px a projector needs; draw part of it, "
-                "draw(..., collapse=True), or mode=\"forward\" (no edge numbers)",
-                stacklevel=4,
-            )
+        edges_too_small = self.edge_labels and edge_pixels < least_edge * 0.97
+        if node_pixels >= least_node * 0.97 and not edges_too_small:
+            return
+        width, height = self.view.target
+        measured = f"{node_pixels:.0f} px in boxes"
+        needed = f"{least_node:.0f} px"
+        if self.edge_labels:
+            measured += f" and {edge_pixels:.0f} px on edges"
+            needed += f" / {least_edge:.0f} px"
+        advice = "draw part of it or draw(..., collapse=True)"
+        if self.edge_labels:
+            advice += ", or leave out the edge numbers (edge_labels=False)"
+        warnings.warn(
+            f"draw: at {width}×{height} this graph's text is {measured}, under the {needed} "
+            f"a projector needs; {advice}",
+            stacklevel=4,
+        )
 
     # ----- the collapsed drawing: one box per chain -----------------------------------
 

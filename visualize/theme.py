@@ -58,8 +58,9 @@ def text_width(text: str, font_size: float, bold: bool = False) -> float:
 class Theme:
     """Fonts and spacing of one picture, in points.
 
-    ``node_font`` is at least ``edge_label_font``: a value's own numbers must
-    never read smaller than the derivatives beside it. ``target`` is the pixel
+    ``node_font`` and ``long_operation_font`` are at least ``edge_label_font``:
+    a value's own numbers and an operation's name must never read smaller than
+    the derivatives beside them. ``target`` is the pixel
     size the picture is scaled to fit (``None``: its natural size).
     """
 
@@ -68,7 +69,7 @@ class Theme:
     edge_label_font: float = 15.0
     cluster_font: float = 20.0
     operation_font: float = 22.0  # one-character symbols: ·, ×, σ
-    long_operation_font: float = 14.0  # softmax[1], log, relu
+    long_operation_font: float = 15.0  # softmax[1], log, relu
     caption_font: float = 22.0
     legend_font: float = 15.0
     node_margin: tuple[float, float] = (8.0, 4.0)  # inside a value box, across and down
@@ -81,8 +82,9 @@ class Theme:
     target: tuple[int, int] | None = None
 
     def __post_init__(self):
-        if self.node_font < self.edge_label_font:
-            raise ValueError("Theme: node_font must be at least edge_label_font")
+        for name in ("node_font", "long_operation_font"):
+            if getattr(self, name) < self.edge_label_font:
+                raise ValueError(f"Theme: {name} must be at least edge_label_font")
 
     def scaled(self, factor: float) -> Theme:
         """Every font and gap times ``factor`` (the target size stays)."""
@@ -115,7 +117,7 @@ REFERENCE_HEIGHT = 720
 # no shrinking (12 pt = 16 px at 96 dpi), gaps about two thirds of the default's.
 PROJECTOR_THEME = Theme(
     node_font=12.0, small_font=9.0, edge_label_font=10.5, cluster_font=13.0,
-    operation_font=15.0, long_operation_font=10.0, caption_font=13.0, legend_font=10.5,
+    operation_font=15.0, long_operation_font=10.5, caption_font=13.0, legend_font=10.5,
     node_margin=(4.0, 2.0), operation_size=18.0, row_gap=5.0, labelled_gap=40.0,
     plain_gap=8.0, block_gap=12.0, cluster_margin=5.0,
 )
