@@ -233,3 +233,21 @@ def test_a_closed_pipe_ends_quietly_without_a_traceback():
     _, errors = process.communicate(timeout=60)
     assert process.returncode == 5  # output could not be written, said by the code alone
     assert errors == b""
+
+
+def test_out_with_a_projector_size_fills_it_and_notes_text_too_small_once(capsys, tmp_path):
+    code, _, err = run(capsys, "worked-example", "--out", str(tmp_path), "--size", "1280x720")
+    assert code == 0, err
+    header = (tmp_path / "worked_example_backward.png").read_bytes()[16:24]
+    width, height = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
+    assert width <= 1280 and height <= 720 and (width == 1280 or height == 720)
+    # The worked example holds too much for 1280x720: said once, as a note, not as warnings.
+    notes = err.splitlines()
+    assert len(notes) == 1 and "Warning" not in err
+    assert notes[0].startswith("tracegrad worked-example: note: --size 1280x720: at 1280×720")
+    assert "16 px a projector needs" in notes[0]
+
+
+def test_the_calc_graph_is_readable_at_1920x1080_without_a_note(capsys, tmp_path):
+    code, _, err = run(capsys, "calc-graph", "--out", str(tmp_path), "--size", "1920x1080")
+    assert code == 0 and err == ""

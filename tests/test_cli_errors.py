@@ -58,6 +58,8 @@ BAD_COMMAND_LINES = [
     (["worked-example", "--learning-rate", "abc"], READ, "--learning-rate"),
     (["worked-example", "--out"], READ, "--out"),
     (["worked-example", "--out", ""], VALUE, "--out"),
+    (["worked-example", "--size", "800x600"], READ, "--size"),
+    (["calc-graph", "--size", ""], READ, "--size"),
     (["worked-example", "--out", "{file}"], WRITE, "--out"),
     (["worked-example", "--json", "--out", "{file}/pictures"], WRITE, "--out"),
     # calc-graph

@@ -6,6 +6,7 @@ import json
 import math
 import pathlib
 import sys
+import warnings
 
 from visualize.cli.arguments import (
     CannotWrite, NumericFailure, check_number, number, prepare_folder, say, shown, whole_number,
@@ -93,7 +94,9 @@ def report_pictures(root, args, groups, name):
     if args.out is None:
         return
     try:
-        written, step_pictures, page = write_pictures(root, args.out, groups, name, args.size)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            written, step_pictures, page = write_pictures(root, args.out, groups, name, args.size)
     except (OSError, RuntimeError) as error:  # RuntimeError: the renderer is missing or failed
         raise CannotWrite(f"--out: could not write the pictures into {shown(args.out)}: "
                           f"{getattr(error, 'strerror', None) or error}") from None
@@ -102,3 +105,22 @@ def report_pictures(root, args, groups, name):
         listing.append(f"  {len(step_pictures)} backward-step frames in {step_pictures[0].parent}/")
     listing.append(f"  the interactive page: {page}  (open it in a browser)")
     say(*listing, stream=sys.stderr if args.json else None)
+    for note in _projector_notes(caught, args):
+        say(note, stream=sys.stderr)
+
+
+def _projector_notes(caught, args):
+    """The pictures' too-small-for-a-projector warnings as one note of the command.
+
+    The Python advice after ';' (draw(..., collapse=True)) means nothing on a command line.
+    """
+    texts = []
+    for warning in caught:
+        text = str(warning.message).removeprefix("draw: ").split(";")[0]
+        if text not in texts:
+            texts.append(text)
+    if not texts:
+        return []
+    others = " (the other pictures are alike)" if len(texts) > 1 else ""
+    return [f"tracegrad {args.command}: note: --size {args.size}: {texts[0]}{others}; "
+            "written anyway"]
