@@ -19,17 +19,12 @@ import xml.etree.ElementTree as ElementTree
 from importlib import resources
 
 from visualize.draw import draw, refuse_if_too_large, view_for
-from visualize.explain import explain
+from visualize.lecture import check_learning_rate, forward_lines, page_data
 from visualize.render import render
 from visualize.saving import save_file
-from visualize.tables import format_number
+from visualize.theme import MINIMUM_EDGE_LABEL_PIXELS, MINIMUM_NODE_PIXELS
 
-# Above this many nodes the chain-rule explanations would make the page huge.
-EXPLAIN_LIMIT = 400
-# Operations shown between their two operands, as on a blackboard.
-INFIX_SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷"}
-# How many operands a formula lists before it writes "…".
-TERMS_SHOWN = 8
+__all__ = ["export_html", "forward_lines", "inline_svg", "page_data", "script_json"]
 
 
 def export_html(
@@ -43,6 +38,7 @@ def export_html(
     model=None,
     max_nodes=1000,
     size=None,
+    learning_rate=None,
 ):
     """Write the interactive page for the graph ending at ``root``; return its path.
 
@@ -62,6 +58,7 @@ def export_html(
     explanation (``visualize.explain``).
     """
     _check_title(title)
+    check_learning_rate(learning_rate)
     shown = view_for(root, "export_html", groups, model, rankdir, digits, size)
     # Counted before any work: a graph too big to draw must not first cost a backward pass.
     refuse_if_too_large(
@@ -70,7 +67,8 @@ def export_html(
         "export_html(..., max_nodes=None) to make the page anyway.",
     )
     path = pathlib.Path(path)
-    data = page_data(shown)
+    data = page_data(shown, learning_rate=learning_rate)
+    data["readable"] = {"pixels": MINIMUM_NODE_PIXELS, "floor": MINIMUM_EDGE_LABEL_PIXELS}
     # Drawn after the backward pass, so every grad line holds its final number.
     svg = graph_svg(shown)
     heading = title if title is not None else f"Backpropagation through {data['root_name']}"
@@ -89,205 +87,6 @@ def _check_title(title):
             f"export_html: title holds {error.object[error.start:error.end]!r} (character "
             f"{error.start}), which UTF-8 cannot encode, so no page can carry it"
         ) from None
-
-
-# ----- the numbers ---------------------------------------------------------------
-
-
-def _bracketed(number, digits):
-    """A number ready to multiply: negatives in parentheses, as on the slides."""
-    text = format_number(number, digits)
-    return f"({text})" if text.startswith("-") else text
-
-
-def _shortened(terms):
-    if len(terms) <= TERMS_SHOWN:
-        return terms
-    return terms[: TERMS_SHOWN - 1] + [f"… ({len(terms) - TERMS_SHOWN + 1} more)"]
-
-
-def _dot_terms(operands):
-    """Pair ``dot``'s operands (w1..wn, x1..xn[, b]) into w·x terms plus the bias."""
-    count = len(operands) // 2
-    terms = [f"{operands[k]}·{operands[count + k]}" for k in range(count)]
-    if len(operands) % 2:
-        terms.append(operands[-1])
-    return terms
-
-
-def _formula(op, operands):
-    """``operands`` (names or numbers) combined the way ``op`` combines them."""
-    if op.name in INFIX_SYMBOLS and len(operands) == 2:
-        return f"{operands[0]} {INFIX_SYMBOLS[op.name]} {operands[1]}"
-    if op.name == "neg":
-        return f"−{operands[0]}"
-    if op.name == "pow":
-        exponent = op.symbol if len(operands) == 1 else f"^{operands[1]}"
-        return f"{operands[0]}{exponent}"
-    if op.name == "dot":
-        return " + ".join(_shortened(_dot_terms(operands)))
-    if op.name == "sum":
-        return " + ".join(_shortened(operands))
-    return f"{op.symbol}({', '.join(_shortened(operands))})"
-
-
-def forward_lines(node, names, digits):
-    """The forward arithmetic of one operation node: name = formula = numbers = result."""
-    input_names = [names[source] for source in node.inputs]
-    input_numbers = [_bracketed(source.data, digits) for source in node.inputs]
-    return [
-        f"{names[node]} = {_formula(node.op, input_names)}",
-        f"= {_formula(node.op, input_numbers)}",
-        f"= {format_number(node.data, digits)}",
-    ]
-
-
-def backward_panel(step, names, root_name, digits):
-    """One backward step as a headline, the rule it applies and one table row per input edge."""
-    name = names[step.node]
-    lines = [f"∂{root_name}/∂{name} = {format_number(step.gradient, digits)} is final."]
-    if not step.contributions:
-        lines.append(f"{name} is a leaf: nothing to pass back.")
-        return lines, None
-    lines.append(f"Each input gets  ∂{name}/∂input × ∂{root_name}/∂{name}:")
-    table = {
-        "header": [
-            "input",
-            f"∂{name}/∂input",
-            f"× ∂{root_name}/∂{name}",
-            "= adds",
-            "total",
-        ],
-        "rows": [
-            [
-                names[item.input],
-                format_number(item.local_derivative, digits),
-                format_number(item.upstream, digits),
-                format_number(item.contribution, digits),
-                format_number(item.running_total, digits),
-            ]
-            for item in step.contributions
-        ],
-    }
-    return lines, table
-
-
-def _explanations(root, order, names, digits):
-    """Per node: its chain-rule explanation, or (big graphs) the edges it feeds."""
-    if len(order) <= EXPLAIN_LIMIT:
-        return [str(explain(root, node, digits=digits)) for node in order]
-    root_name = names[root]
-    received = {node: [] for node in order}
-    for consumer in order:
-        for source, local in consumer.edges:
-            if local is None:
-                continue  # toward a constant: nothing flows there
-            received[source].append(
-                f"via {names[consumer]}: ∂{names[consumer]}/∂{names[source]}"
-                f" = {format_number(local, digits)},"
-                f" ∂{root_name}/∂{names[consumer]} = {format_number(consumer.grad, digits)}"
-            )
-    return ["\n".join(received[node]) for node in order]
-
-
-def _step(phase, title, lines, node=None, inputs=(), table=None):
-    """One press of Next: what the panel says and which nodes light up (by position)."""
-    return {
-        "phase": phase,
-        "title": title,
-        "lines": lines,
-        "table": table,
-        "node": node,
-        "inputs": list(inputs),
-    }
-
-
-def page_data(root, digits=4):
-    """Everything the page shows, as plain JSON-ready data (runs the view's backward pass).
-
-    Each node carries the ids of its box, operation, edges and number cards in
-    the SVG and which text line of its box is the gradient: the page's script
-    finds everything by these, never by building ids or matching colours.
-    """
-    shown = view_for(root, "page_data", digits=digits)
-    order, names, digits = shown.order, shown.names, shown.digits
-    position = shown.index
-    root_name = names[shown.root]
-    backward_steps = shown.run_backward()
-
-    steps = [
-        _step(
-            "start",
-            "Start: the inputs and weights are given",
-            ["Press → (or Next) to run the forward pass,", "one operation at a time."],
-        )
-    ]
-    appears = {node: 0 for node in order}
-    for node in order:
-        if not node.is_leaf:
-            appears[node] = len(steps)
-            steps.append(
-                _step(
-                    "forward",
-                    f"Forward: compute {names[node]}",
-                    forward_lines(node, names, digits),
-                    position[node],
-                    (position[source] for source in node.inputs),
-                )
-            )
-    final = {}
-    for step in backward_steps:
-        final[step.node] = len(steps)
-        lines, table = backward_panel(step, names, root_name, digits)
-        title = (
-            f"Backward: pass the gradient of {names[step.node]} back"
-            if step.contributions
-            else f"Backward: {names[step.node]} is a leaf"
-        )
-        receivers = (position[item.input] for item in step.contributions)
-        steps.append(_step("backward", title, lines, position[step.node], receivers, table))
-    steps.append(
-        _step(
-            "done",
-            "Done: every gradient is final",
-            [
-                f"Each node now shows ∂{root_name}/∂node.",
-                "Click any node for its chain-rule explanation.",
-            ],
-        )
-    )
-    explanations = _explanations(shown.root, order, names, digits)
-    nodes = [
-        {
-            "name": names[node],
-            "op": node.op.name if node.op is not None else None,
-            "data": format_number(node.data, digits),
-            # Constants are data: no gradient, never final.
-            "grad": format_number(node.grad, digits) if shown.has_gradient(node) else None,
-            "appears": appears[node],
-            "final": final.get(node),
-            "inputs": [position[source] for source in node.inputs],
-            "ids": _ids(shown, node),
-            "gradLine": shown.gradient_line(node, "backward"),
-            "explanation": explanation if shown.has_gradient(node)
-            else f"{names[node]} is a constant: data, with no gradient.",
-        }
-        for node, explanation in zip(order, explanations)
-    ]
-    return {"root_name": root_name, "nodes": nodes, "steps": steps}
-
-
-def _ids(shown, node):
-    """Where ``node`` is in the SVG: its box, operation, edges, their number cards, output edge."""
-    computed = not node.is_leaf
-    return {
-        "box": shown.node_id(node),
-        "operation": shown.operation_id(node) if computed else None,
-        "edges": [shown.edge_id(node, position) for position in range(len(node.inputs))],
-        "labels": [shown.edge_label_id(node, position) if shown.has_card(node, position) else None
-                   for position in range(len(node.inputs))],
-        "output": shown.output_edge_id(node) if computed else None,
-    }
 
 
 # ----- making it safe to inline ------------------------------------------------------
