@@ -5,10 +5,8 @@ step data as JSON, so it opens from ``file://`` with no network and no server.
 Python does all the arithmetic and formatting here; the page's script only
 shows and hides what this module computed, writing text with ``textContent``.
 
-Vocabulary: a *step* is one press of Next. The forward steps compute one
-operation node each (inputs and weights are given at the start); the backward
-steps are ``autograd.backward_steps``: one node's gradient becomes final and
-is passed to each of its inputs as local derivative × upstream.
+What the steps say is made in ``visualize.lecture``; the page's template, style
+and script are the files of ``visualize/page/``, inlined here.
 """
 
 import html
@@ -22,7 +20,7 @@ from visualize.draw import draw, refuse_if_too_large, view_for
 from visualize.lecture import check_learning_rate, forward_lines, page_data
 from visualize.render import render
 from visualize.saving import save_file
-from visualize.theme import MINIMUM_EDGE_LABEL_PIXELS, MINIMUM_NODE_PIXELS
+from visualize.theme import MINIMUM_EDGE_LABEL_PIXELS, MINIMUM_NODE_PIXELS, REFERENCE_HEIGHT
 
 __all__ = ["export_html", "forward_lines", "inline_svg", "page_data", "script_json"]
 
@@ -51,11 +49,15 @@ def export_html(
     ``root.backward()`` would), so afterwards every ``.grad`` holds d root / d node.
     The file is written whole or not at all.
 
+    ``learning_rate`` (η, None: no update) adds the update θ ← θ − η·∂L/∂θ after
+    the backward pass, for ``model`` 's parameters (else every leaf with a gradient).
+
     On the page: Next / Prev / Reset or the keys → ← Home End (and PageDown /
-    PageUp, which presenter remotes send) move one step; Z (or the Zoom button)
-    frames the current node and its inputs, on by default past 20 nodes; a
-    click on a node shows its data, its gradient once final and its chain-rule
-    explanation (``visualize.explain``).
+    PageUp, which presenter remotes send) move one step; the graph opens at a
+    readable size, pans by dragging, zooms with the wheel, a pinch or + −, and F
+    (or Fit) shows it whole; a click on a node lights its paths to the root and
+    shows its chain-rule explanation (``visualize.explain``); P (or Predict)
+    asks for each number before it is shown (see ``visualize.lecture``).
     """
     _check_title(title)
     check_learning_rate(learning_rate)
@@ -68,7 +70,10 @@ def export_html(
     )
     path = pathlib.Path(path)
     data = page_data(shown, learning_rate=learning_rate)
-    data["readable"] = {"pixels": MINIMUM_NODE_PIXELS, "floor": MINIMUM_EDGE_LABEL_PIXELS}
+    # The pictures' projector sizes: node text of 16 px at 720 px high, grown with the
+    # window's height (24 px at 1080), never under the edge numbers' 14 px.
+    data["readable"] = {"pixels": MINIMUM_NODE_PIXELS, "floor": MINIMUM_EDGE_LABEL_PIXELS,
+                        "height": REFERENCE_HEIGHT}
     # Drawn after the backward pass, so every grad line holds its final number.
     svg = graph_svg(shown)
     heading = title if title is not None else f"Backpropagation through {data['root_name']}"

@@ -147,8 +147,11 @@
     answers[current][number] = "wrong";
     feedback.className = "wrong";
     const missed = missedPiece(question, guess);
+    const distance = Math.abs(guess - question.answer);
+    // Near misses are rounding: say so, as well as naming a factor to check.
+    const close = distance <= 0.05 * Math.abs(question.answer) ? " (close: round only at the end)" : "";
     feedback.textContent = "Not quite: " + byId("answer").value.trim() + " is "
-      + Math.abs(guess - question.answer).toPrecision(2) + " away. Hint: "
+      + distance.toPrecision(2) + " away" + close + ". Hint: "
       + (missed ? "check " + missed + "." : question.hint);
     byId("answer").select();
   }
@@ -447,9 +450,11 @@
     const size = areaSize();
     return 0.96 * Math.min(size.width / graphBox.width, size.height / graphBox.height);
   }
-  // Node text of data.readable.pixels CSS px: the pictures' projector size (16 px at
-  // 1280×720), above the 14 px the edge numbers may not go under. Found by measuring
-  // the drawing's own node text at scale 1, so it holds for any theme.
+  // Node text of data.readable.pixels CSS px at data.readable.height px of window (16 px
+  // at 1280×720, the pictures' projector size), grown with the window's height so a
+  // 1080p projector shows the same share of the graph; never under data.readable.floor
+  // (14 px, the edge numbers' floor), which a phone held sideways gets. The drawing's
+  // own node font is read at scale 1, so this holds for any theme.
   function nodeFontUnits() {
     const sample = nodes.map(function (_, index) { return textLine(index, 0); })
       .filter(function (text) { return text !== null; })[0];
@@ -460,7 +465,11 @@
     return size * (transform ? transform.matrix.a : 1);
   }
   const fontUnits = nodeFontUnits();
-  function readableScale() { return data.readable.pixels / fontUnits; }
+  function readableScale() {
+    const readable = data.readable;
+    const pixels = Math.max(readable.floor, readable.pixels * window.innerHeight / readable.height);
+    return pixels / fontUnits;
+  }
   // Past this the text would only grow: a tiny graph is not blown up to fill the screen.
   function largestScale() { return 2.5 * readableScale(); }
 
