@@ -69,7 +69,7 @@ def test_printing_one_step_gives_a_table(example):
     walk = steps(example.loss)
     step = next(walk)
     text = str(step)
-    assert text.startswith("step 0: dL/dL = 1.0000 is final (L = cross_entropy of ")
+    assert text.startswith("step 1: dL/dL = 1.0000 is final (L = cross_entropy of ")
     assert "local dL/dinput" in text and "running total" in text
     leaf = next(s for s in walk if s.node.is_leaf)
     assert "an input: nothing further to pass back" in str(leaf)
@@ -90,7 +90,7 @@ def test_printing_shows_every_step_including_those_already_taken_and_repeats(exa
     next(walk), next(walk)
     text = str(walk)
     step_numbers = [line.split()[0] for line in text.splitlines()[2:-1] if line[:4].strip()]
-    assert step_numbers[:3] == ["0", "1", "2"]
+    assert step_numbers[:3] == ["1", "2", "3"]  # counted from 1, as frames() and the page
     assert len(step_numbers) == walk.taken == len(differentiable(example.loss))
     assert str(walk) == text  # showing it again (as a notebook does) loses nothing
 
@@ -111,7 +111,7 @@ def test_a_hundred_thousand_nodes_stream_through():
         node = node * 1.0
     walk = steps(node)
     first_lines = list(itertools.islice(walk.lines(), 3))
-    assert first_lines[2].split()[:3] == ["0", "t100001", "1.0000"]
+    assert first_lines[2].split()[:3] == ["1", "t100001", "1.0000"]
     assert walk.taken == 1  # only what was printed has run
     # 50,000 multiplications and x; the 50,000 constants 1.0 get no step.
     assert sum(1 for _ in walk) == 50_000
@@ -130,4 +130,4 @@ def test_names_with_spaces_or_operators_are_bracketed_in_derivatives():
     loss.label = "l"
     walk = steps(loss)
     next(walk)
-    assert str(next(walk)).startswith("step 1: dl/d(y-h) = 1.0000 is final (y-h = sub of ")
+    assert str(next(walk)).startswith("step 2: dl/d(y-h) = 1.0000 is final (y-h = sub of ")

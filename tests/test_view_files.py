@@ -93,7 +93,7 @@ def test_frames_that_fail_part_way_leave_only_whole_frames(tmp_path, monkeypatch
     with pytest.raises(OSError, match="No space"):
         frames(small_graph(), tmp_path / "frames", format="svg")
     names = sorted(os.listdir(tmp_path / "frames"))
-    assert names == ["step_000.svg", "step_001.svg"]
+    assert names == ["step_001.svg", "step_002.svg"]
     assert all((tmp_path / "frames" / name).read_text().rstrip().endswith("</svg>")
                for name in names)
 
@@ -110,5 +110,5 @@ def test_frames_cannot_write_outside_their_folder(tmp_path, prefix):
 
 def test_a_plain_prefix_names_the_frames(tmp_path):
     paths = frames(small_graph(), tmp_path, prefix="tanh.step", format="svg")
-    assert [path.name for path in paths][0] == "tanh.step_000.svg"
+    assert [path.name for path in paths][0] == "tanh.step_001.svg"
     assert all(path.parent == tmp_path for path in paths)

@@ -97,8 +97,8 @@ def frames(
     """Write one picture per backward step into ``folder``; return their paths in order.
 
     ``root`` may be a ``visualize.view(...)``, shared with other pictures. Files
-    are named ``{prefix}_000.png``, ``{prefix}_001.png``, ... so they sort in
-    step order (an animation tool can take ``step_*.png``); ``prefix`` cannot
+    are named ``{prefix}_001.png``, ``{prefix}_002.png``, ... (the step numbers of
+    ``steps()`` and the page, counted from 1) so they sort in step order (an animation tool can take ``step_*.png``); ``prefix`` cannot
     name another folder. Each file is written whole or not at all. Runs the
     view's backward pass (once): afterwards every ``.grad`` holds d root / d node.
 
@@ -139,9 +139,9 @@ def frames(
         picture.add_note("caption", f"<{html_text(caption)}{left}{html_text(LEGEND)}{left}>",
                          width, 2, "above", font)
         sources.append(picture.full().source)
-    digits_in_name = max(3, len(str(len(steps) - 1)))
+    digits_in_name = max(3, len(str(len(steps))))
     paths = [folder / f"{prefix}_{number:0{digits_in_name}d}.{format}"
-             for number in range(len(steps))]
+             for number in range(1, len(steps) + 1)]
     _render_all(sources, paths, format)
     return paths
 

@@ -11,7 +11,7 @@ contribution) and the input's running total.
 >>> c = a * b; c.label = "c"
 >>> walk = steps(c)
 >>> print(next(walk))
-step 0: dc/dc = 1.0000 is final (c = mul of a, b)
+step 1: dc/dc = 1.0000 is final (c = mul of a, b)
 input  local dc/dinput  upstream dc/dc  contribution  running total
 -----  ---------------  --------------  ------------  -------------
 a              -3.0000          1.0000       -3.0000        -3.0000
@@ -48,6 +48,8 @@ class Step:
 
     def __init__(self, backward_step, names, root, digits=4):
         self.index = backward_step.index
+        # Counted from 1 in print, as frames() and the page count them ("step k of n").
+        self.number = backward_step.index + 1
         self.node = backward_step.node
         self.gradient = backward_step.gradient
         self.contributions = backward_step.contributions
@@ -67,7 +69,7 @@ class Step:
         else:
             inputs = ", ".join(self.name(item.input) for item in self.contributions)
             made = f"{self.name(self.node)} = {operation_name(self.node)} of {shorten(inputs, 60)}"
-        return f"step {self.index}: d{top}/d{here} = {gradient} is final ({made})"
+        return f"step {self.number}: d{top}/d{here} = {gradient} is final ({made})"
 
     def __str__(self):
         if not self.contributions:
@@ -96,7 +98,7 @@ class Step:
         printer.text(str(self))
 
     def __repr__(self):
-        return f"<Step {self.index}: gradient of {self.name(self.node)!r} is final; print() it>"
+        return f"<Step {self.number}: gradient of {self.name(self.node)!r} is final; print() it>"
 
 
 class Steps:
@@ -139,7 +141,7 @@ class Steps:
         yield _fixed_row(header, widths)
         yield "  ".join("-" * width for width in widths)
         for step in itertools.chain(list(self.done), self):
-            first = (str(step.index), shorten(step.name(step.node), NAME_WIDTH),
+            first = (str(step.number), shorten(step.name(step.node), NAME_WIDTH),
                      format_number(step.gradient, self.digits))
             if not step.contributions:
                 yield _fixed_row((*first, "-"), widths)

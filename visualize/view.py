@@ -100,6 +100,7 @@ class GraphView:
         self.names = node_names(root, self.order)
         groups = {str(name): as_nodes(members, f"groups[{name!r}]", operation)
                   for name, members in (groups or {}).items()}
+        self.model = model  # kept for the page's update step, which shows its weight matrices
         self.parameters = (
             {parameter for _, parameter in model.named_parameters()} if model is not None else set()
         )

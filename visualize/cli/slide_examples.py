@@ -63,10 +63,12 @@ def show_report(args, data, lines):
     say(json.dumps(data, indent=2, allow_nan=False) if args.json else "\n".join(lines))
 
 
-def write_pictures(root, folder, groups, name, size=None):
+def write_pictures(root, folder, groups, name, size=None, model=None, learning_rate=None):
     """Forward and backward pictures, one frame per backward step, and the HTML page.
 
-    They share one view of the graph: one layout, one backward pass.
+    They share one view of the graph: one layout, one backward pass. The page ends
+    with the update θ ← θ − η·∂L/∂θ at ``learning_rate`` (of ``model`` 's parameters,
+    else of every leaf).
     """
     from visualize.draw import draw
     from visualize.frames import frames
@@ -75,7 +77,7 @@ def write_pictures(root, folder, groups, name, size=None):
     from visualize.view import view
 
     folder = pathlib.Path(folder)
-    shown = view(root, groups=groups, size=size)
+    shown = view(root, groups=groups, model=model, size=size)
     shown.run_backward()  # before any picture, so every box is sized for its final numbers
     written = []
     for mode in ("forward", "backward"):
@@ -85,18 +87,21 @@ def write_pictures(root, folder, groups, name, size=None):
             path = folder / f"{name}_{mode}.{picture_format}"
             written.append(render(graph, path, format=picture_format))
     step_pictures = frames(shown, folder / f"{name}_steps")
-    page = export_html(shown, folder / f"{name}.html")
+    page = export_html(shown, folder / f"{name}.html", learning_rate=learning_rate)
     return written, step_pictures, page
 
 
-def report_pictures(root, args, groups, name):
+def report_pictures(root, args, groups, name, model=None):
     """Write the pictures of ``--out``, if asked, and list them (on stderr under --json)."""
     if args.out is None:
         return
     try:
+        # The page's update step needs the model to know which leaves are parameters.
+        rate = args.learning_rate if model is not None else None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            written, step_pictures, page = write_pictures(root, args.out, groups, name, args.size)
+            written, step_pictures, page = write_pictures(root, args.out, groups, name, args.size,
+                                                          model, rate)
     except (OSError, RuntimeError) as error:  # RuntimeError: the renderer is missing or failed
         raise CannotWrite(f"--out: could not write the pictures into {shown(args.out)}: "
                           f"{getattr(error, 'strerror', None) or error}") from None

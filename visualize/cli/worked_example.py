@@ -159,7 +159,7 @@ def run(args):
     check_example_options(args)
     data, lines, example = worked_example_report(args.learning_rate, args.digits)
     show_report(args, data, lines)
-    report_pictures(example.loss, args, example.groups, "worked_example")
+    report_pictures(example.loss, args, example.groups, "worked_example", example.model)
     return SUCCESS
 
 
