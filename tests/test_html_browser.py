@@ -340,3 +340,33 @@ def test_hostile_labels_show_as_text_and_run_nothing(open_page, tmp_path):
     assert page.evaluate("() => document.querySelectorAll('img, iframe').length") == 0
     assert page.dialogs == [] and page.errors == []
     page.screenshot(path=str(tmp_path / "hostile.png"))
+
+
+def test_a_hidden_edge_number_leaves_its_edge_whole(open_page, worked_page):
+    path, ids = worked_page
+    page = open_page(path)
+    step_to(page, "Compute p1")  # forward: no local derivative is shown yet
+    shown_cards = page.evaluate(
+        """() => Array.from(document.querySelectorAll("#graph g.edge-label")).filter((card) =>
+            Array.from(card.querySelectorAll("polygon, text")).some((shape) =>
+                getComputedStyle(shape).visibility !== "hidden")).map((card) => card.id)"""
+    )
+    assert page.evaluate("document.querySelectorAll('#graph g.edge-label').length") > 20
+    assert shown_cards == []  # a white card without its number would cut its edge in two
+
+
+def test_a_value_not_yet_computed_shows_a_centred_question_mark(open_page, worked_page):
+    path, ids = worked_page
+    page = open_page(path)
+    box, mark = page.evaluate(
+        """(name) => {
+            const group = document.getElementById(name);
+            const mark = Array.from(group.querySelectorAll("text"))
+                .find((text) => text.textContent === "?");
+            const middle = (box) => box.left + box.width / 2;
+            return [middle(group.querySelector("path, polygon").getBoundingClientRect()),
+                    middle(mark.getBoundingClientRect())];
+        }""",
+        ids["q1"],
+    )
+    assert abs(box - mark) < 2

@@ -58,22 +58,35 @@
   }
   const valueLines = nodes.map(function (node, index) {
     const line = textLine(index, node.dataLine);
+    if (line) { centre(line); }
     return line ? { element: line, given: line.textContent } : null;
   });
+  // Graphviz anchors each line at its start; a value is replaced by "?" or by its updated
+  // number, so anchor it at its middle instead, or "?" would sit where the number began.
+  function centre(line) {
+    if (line.getAttribute("text-anchor") === "middle") { return; }
+    const middle = Number(line.getAttribute("x")) + line.getComputedTextLength() / 2;
+    line.setAttribute("x", String(middle));
+    line.setAttribute("text-anchor", "middle");
+  }
   const gradientLines = nodes.map(function (node, index) {
     const line = textLine(index, node.gradLine);
     if (line) { line.classList.add("grad-line"); }
     return line;
   });
   // The local derivatives on the edges into a node: its numbers, shown from its backward step.
+  // A number's card is hidden with it: a blank white card would cut its edge in two.
   const edgeNumbers = nodes.map(function (node, index) {
-    const texts = [];
+    const shapes = [];
     node.inputs.forEach(function (_, position) {
-      edgeParts(index, position).forEach(function (part) {
-        if (part) { part.querySelectorAll("text").forEach(function (text) { texts.push(text); }); }
+      const parts = edgeParts(index, position);
+      parts.forEach(function (part, which) {
+        if (!part) { return; }
+        const selector = which === 1 ? "text, polygon" : "text";
+        part.querySelectorAll(selector).forEach(function (shape) { shapes.push(shape); });
       });
     });
-    return texts;
+    return shapes;
   });
 
   // ----- predict mode --------------------------------------------------------------
@@ -182,7 +195,12 @@
     const number = predicting ? currentQuestion() : -1;
     quiz.hidden = number < 0;
     if (!keepFeedback) { byId("feedback").textContent = ""; }
-    if (number < 0) { return; }
+    if (number < 0) {
+      // A hidden answer box keeps the focus until the browser's next rendering, and
+      // the keys meant for stepping would go to it: hand the focus to Next now.
+      if (document.activeElement === byId("answer")) { byId("next").focus(); }
+      return;
+    }
     const question = steps[current].questions[number];
     byId("question").textContent = question.prompt;
     byId("tolerance").textContent = "Right within " + question.toleranceText
