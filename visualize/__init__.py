@@ -2,7 +2,7 @@
 
 >>> import visualize
 >>> sorted(visualize.__all__)[:4]
-['RendererNotFound', 'draw', 'explain', 'export_html']
+['GraphView', 'RendererNotFound', 'draw', 'explain']
 """
 
 # Importing the functions (not only their modules) matters: a submodule named
