@@ -105,8 +105,15 @@ class Expression:
         raise NotImplementedError
 
     def written_as_factor(self, style, names, out_name="out", first=False):
-        """Written as one factor of a product: bracketed when it is a sum, or a negative past the first."""
-        return _part(style, self, names, out_name, NEGATION if first else POWER)
+        """Written as one factor of a product (names already in ``style``).
+
+        Bracketed when it is a sum, or a negative past the first factor: −2·x, x·(−2).
+        """
+        written = self.write(style, names, out_name)
+        binding = _binding(self, style, names)
+        if binding < PRODUCT or (binding == NEGATION and not first):
+            return style.brackets(written)
+        return written
 
     def inputs_used(self):
         """The input positions this formula reads."""

@@ -62,8 +62,9 @@ class Op:
         self._formulas = formulas
 
     def formulas(self, arity):
-        """``out`` and the local derivatives as formulas (``autograd.formulas.Formulas``) for ``arity`` inputs."""
-        return self._formulas(arity)
+        """``out`` and the local derivatives as formulas (``autograd.formulas.Formulas``) for ``arity``
+        inputs; None for an operation made without them."""
+        return None if self._formulas is None else self._formulas(arity)
 
     def local_derivatives(self, out, inputs):
         """The local rule applied to ``out`` and the sequence ``inputs`` (floats or Values)."""
