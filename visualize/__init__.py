@@ -2,7 +2,7 @@
 
 >>> import visualize
 >>> sorted(visualize.__all__)[:4]
-['GraphView', 'RendererNotFound', 'draw', 'explain']
+['GraphView', 'MatrixView', 'RendererNotFound', 'draw']
 """
 
 # Importing the functions (not only their modules) matters: a submodule named
