@@ -644,6 +644,11 @@ _LATEX_SPECIALS = {
     "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "$": "\\$", "&": "\\&", "#": "\\#",
     "^": "\\textasciicircum{}", "_": "\\_", "%": "\\%", "~": "\\textasciitilde{}",
 }
+# The symbols tracegrad itself writes in words, as LaTeX reads them in text mode.
+_LATEX_SYMBOLS = {
+    "−": "-", "·": "\\textperiodcentered{}", "η": "$\\eta$", "∇": "$\\nabla$", "σ": "$\\sigma$",
+    "∂": "$\\partial$", "→": "$\\to$", "…": "\\ldots{}", "²": "\\textsuperscript{2}",
+}
 _NUMBER = re.compile(r"[-−]?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?")
 _SUBSCRIPTED = re.compile(r"([A-Za-z])([A-Za-z]?)_?([0-9]+)")
 _GREEK = {"σ": ("\\sigma", "σ"), "η": ("\\eta", "η"), "θ": ("\\theta", "θ"), "λ": ("\\lambda", "λ")}
@@ -659,6 +664,8 @@ def latex_text(text):
     for character in text:
         if character in _LATEX_SPECIALS:
             parts.append(_LATEX_SPECIALS[character])
+        elif character in _LATEX_SYMBOLS:
+            parts.append(_LATEX_SYMBOLS[character])
         elif not character.isprintable():
             parts.append(f"\\textbackslash{{}}x{ord(character):02x}")
         else:

@@ -89,9 +89,13 @@ class MatrixView:
             blocks.append(caption + ":\n" + _text_equation(equation, self.digits))
         return "\n\n".join(blocks)
 
+    def to_latex_lines(self):
+        """Every equation in LaTeX math (amsmath), in the order of ``equations``."""
+        return [_latex_equation(equation, self.digits) for equation in self.equations()]
+
     def to_latex(self):
         """Every equation as a LaTeX display (amsmath), one after another."""
-        return "\n".join(f"\\[ {_latex_equation(equation, self.digits)} \\]" for equation in self.equations())
+        return "\n".join(f"\\[ {line} \\]" for line in self.to_latex_lines())
 
     def to_html(self):
         """Every equation as MathML inside a small HTML fragment."""

@@ -159,11 +159,22 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
     return data, lines, example
 
 
+def write_latex(example, path, learning_rate, digits, beamer):
+    """The worked example as a LaTeX document (or Beamer slides): matrices, formulas, w11 and v11."""
+    from visualize.latex import save_latex
+
+    return save_latex(path, example.loss, model=example.model,
+                      derivations=[example.W[0][0], example.V[0][0]], learning_rate=learning_rate,
+                      digits=digits, beamer=beamer, title="The slides' worked example, computed")
+
+
 def run(args):
     check_example_options(args)
     data, lines, example = worked_example_report(args.learning_rate, args.digits)
     show_report(args, data, lines)
     report_pictures(example.loss, args, example.groups, "worked_example")
+    if args.latex is not None:
+        write_latex(example, args.latex, args.learning_rate, args.digits, args.beamer)
     return SUCCESS
 
 
@@ -175,6 +186,11 @@ def add_command(commands):
                     "weights after one gradient-descent step, each next to the number printed on "
                     "the slides, with every place where the slides differ from the exact "
                     "computation flagged.",
-        examples=("", "--json", "--out pictures/"),
+        examples=("", "--json", "--out pictures/", "--latex worked.tex", "--latex slides.tex --beamer"),
     )
+    command.add_argument("--latex", metavar="FILE",
+                         help="also write a standalone LaTeX document: the forward matrices, the local "
+                              "derivatives, the w11 and v11 derivations and the update, every number computed")
+    command.add_argument("--beamer", action="store_true",
+                         help="with --latex: Beamer slides instead of an article")
     command.set_defaults(run=run)
