@@ -20,6 +20,11 @@ Every operation is one ``Op`` entry holding two small functions:
   same rule runs on floats (ordinary backward) and on ``Value`` nodes
   (``autograd.grad(..., create_graph=True)`` builds derivatives as a graph).
 
+Each entry also carries its formulas (``autograd.formulas``): ``out`` and every
+local derivative as an expression in the same vocabulary, for explanations and
+LaTeX to show. They are built only when asked for (``Op.formulas(arity)``),
+never while computing.
+
 A new operation is one ``Op`` entry plus a public function that calls ``_unary``,
 ``_binary`` or ``_variadic``.
 """
@@ -29,6 +34,7 @@ import numbers
 from functools import lru_cache
 from operator import mul as _times
 
+from autograd import formulas as f
 from autograd.errors import (
     DivisionByZeroError,
     NumericOverflowError,
@@ -45,14 +51,20 @@ PARAMETER_CACHE_SIZE = 256
 class Op:
     """One operation: its name, how pictures show it, its forward rule and its local derivatives."""
 
-    __slots__ = ("name", "symbol", "forward", "local", "variadic")
+    __slots__ = ("name", "symbol", "forward", "local", "variadic", "_formulas")
 
-    def __init__(self, name, symbol, forward, local, variadic=False):
+    def __init__(self, name, symbol, forward, local, variadic=False, formulas=None):
         self.name = name
         self.symbol = symbol
         self.forward = forward
         self.local = local
         self.variadic = variadic
+        self._formulas = formulas
+
+    def formulas(self, arity):
+        """``out`` and the local derivatives as formulas (``autograd.formulas.Formulas``) for ``arity``
+        inputs; None for an operation made without them."""
+        return None if self._formulas is None else self._formulas(arity)
 
     def local_derivatives(self, out, inputs):
         """The local rule applied to ``out`` and the sequence ``inputs`` (floats or Values)."""
@@ -135,13 +147,82 @@ def _dot_local(out, operands):
     return inputs + weights + ((1.0,) if len(operands) % 2 else ())
 
 
+# ----- formulas: each entry's out and local derivatives as expressions, built when asked for ----
+
+
+def _unary_formulas(build):
+    """``Op.formulas`` of a one-input op from ``build(x) -> (out, d out/dx)``."""
+
+    def formulas(arity):
+        return f.Formulas(*_expressions(build(f.Input(0))), ("x",))
+
+    return formulas
+
+
+def _binary_formulas(build):
+    """``Op.formulas`` of a two-input op from ``build(x, y) -> (out, d out/dx, d out/dy)``."""
+
+    def formulas(arity):
+        return f.Formulas(*_expressions(build(f.Input(0), f.Input(1))), ("x", "y"))
+
+    return formulas
+
+
+def _expressions(out_and_locals):
+    out, *local = map(f.as_expression, out_and_locals)
+    return out, tuple(local)
+
+
+def _inputs(count, first=0):
+    return [f.Input(position) for position in range(first, first + count)]
+
+
+def _sum_formulas(arity):
+    return f.Formulas(f.total(_inputs(arity)), (f.Number(1.0),) * arity, f.numbered("x", arity))
+
+
+def _dot_formulas(arity):
+    n = arity // 2
+    weights, inputs = _inputs(n), _inputs(n, n)
+    bias = _inputs(arity % 2, 2 * n)
+    out = f.total([w * x for w, x in zip(weights, inputs)] + bias)
+    local = tuple(inputs) + tuple(weights) + (f.Number(1.0),) * len(bias)
+    names = f.numbered("w", n) + f.numbered("x", n) + ("b",) * len(bias)
+    return f.Formulas(out, local, names)
+
+
+def _sum_of_exponentials(z):
+    return f.total([f.exp(zj) for zj in z])
+
+
+def _logsumexp_formulas(arity):
+    z = _inputs(arity)
+    denominator = _sum_of_exponentials(z)
+    local = tuple(f.exp(zj) / denominator for zj in z)
+    return f.Formulas(f.ln(denominator), local, f.numbered("z", arity))
+
+
+def _cross_entropy_formulas(arity):
+    n = arity // 2
+    p, y = _inputs(n), _inputs(n, n)
+    out = -f.total([yc * f.ln(pc) for pc, yc in zip(p, y)])
+    # The slides' ∂L/∂p_c = −y_c/p_c, and ∂L/∂y_c = −ln p_c.
+    local = tuple(-yc / pc for pc, yc in zip(p, y)) + tuple(-f.ln(pc) for pc in p)
+    return f.Formulas(out, local, f.numbered("p", n) + f.numbered("y", n))
+
+
 # ----- the table ---------------------------------------------------------------------------
 
-ADD = Op("add", "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0))
-SUB = Op("sub", "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0))
-MUL = Op("mul", "×", lambda x, y: x * y, lambda out, x, y: (y, x))
-DIV = Op("div", "÷", _divide, lambda out, x, y: (1.0 / y, -out / y))
-NEG = Op("neg", "−", lambda x: -x, lambda out, x: (-1.0,))
+ADD = Op("add", "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0),
+         formulas=_binary_formulas(lambda x, y: (x + y, 1, 1)))
+SUB = Op("sub", "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0),
+         formulas=_binary_formulas(lambda x, y: (x - y, 1, -1)))
+MUL = Op("mul", "×", lambda x, y: x * y, lambda out, x, y: (y, x),
+         formulas=_binary_formulas(lambda x, y: (x * y, y, x)))
+DIV = Op("div", "÷", _divide, lambda out, x, y: (1.0 / y, -out / y),
+         formulas=_binary_formulas(lambda x, y: (x / y, 1 / y, -x / y**2)))
+NEG = Op("neg", "−", lambda x: -x, lambda out, x: (-1.0,),
+         formulas=_unary_formulas(lambda x: (-x, -1)))
 POW = Op(
     "pow",
     "xʸ",
@@ -151,21 +232,29 @@ POW = Op(
         y * x ** (y - 1.0) if y != 0.0 else 0.0,
         out * _log(x) if x > 0.0 else 0.0,
     ),
+    formulas=_binary_formulas(lambda x, y: (x**y, y * x ** (y - 1), x**y * f.ln(x))),
 )
-EXP = Op("exp", "exp", math.exp, lambda out, x: (out,))
-LOG = Op("log", "log", _natural_log, lambda out, x: (1.0 / x,))
-SQRT = Op("sqrt", "√", _square_root, lambda out, x: (0.5 / out,))
-TANH = Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", "σ", _stable_sigmoid, lambda out, x: (out * (1.0 - out),))
-RELU = Op("relu", "relu", _relu, lambda out, x: (1.0 if x > 0.0 else 0.0,))
-SUM = Op("sum", "Σ", math.fsum, lambda out, x: (1.0,) * len(x), variadic=True)
-DOT = Op("dot", "·", _dot, _dot_local, variadic=True)
+EXP = Op("exp", "exp", math.exp, lambda out, x: (out,),
+         formulas=_unary_formulas(lambda x: (f.exp(x), f.exp(x))))
+LOG = Op("log", "log", _natural_log, lambda out, x: (1.0 / x,),
+         formulas=_unary_formulas(lambda x: (f.ln(x), 1 / x)))
+SQRT = Op("sqrt", "√", _square_root, lambda out, x: (0.5 / out,),
+          formulas=_unary_formulas(lambda x: (f.sqrt(x), 1 / (2 * f.sqrt(x)))))
+TANH = Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,),
+          formulas=_unary_formulas(lambda x: (f.tanh(x), 1 - f.tanh(x) ** 2)))
+SIGMOID = Op("sigmoid", "σ", _stable_sigmoid, lambda out, x: (out * (1.0 - out),),
+             formulas=_unary_formulas(lambda x: (f.sigma(x), f.sigma(x) * (1 - f.sigma(x)))))
+RELU = Op("relu", "relu", _relu, lambda out, x: (1.0 if x > 0.0 else 0.0,),
+          formulas=_unary_formulas(lambda x: (f.where_positive(x, x, 0), f.where_positive(x, 1, 0))))
+SUM = Op("sum", "Σ", math.fsum, lambda out, x: (1.0,) * len(x), variadic=True, formulas=_sum_formulas)
+DOT = Op("dot", "·", _dot, _dot_local, variadic=True, formulas=_dot_formulas)
 LOGSUMEXP = Op(
     "logsumexp",
     "logsumexp",
     _logsumexp,
     lambda out, z: tuple(_exp(zj - out) for zj in z),
     variadic=True,
+    formulas=_logsumexp_formulas,
 )
 
 
@@ -202,7 +291,8 @@ def _cross_entropy_local(out, operands):
     return toward_p + toward_y
 
 
-CROSS_ENTROPY = Op("cross_entropy", "−Σ y ln p", _cross_entropy, _cross_entropy_local, variadic=True)
+CROSS_ENTROPY = Op("cross_entropy", "−Σ y ln p", _cross_entropy, _cross_entropy_local, variadic=True,
+                   formulas=_cross_entropy_formulas)
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -223,7 +313,8 @@ def power_op(exponent):
         # x**0 is constant; without this, 0 * 0**-1 would divide by zero.
         return (0.0,) if p == 0.0 else (p * x ** (p - 1.0),)
 
-    return Op("pow", f"^{p:g}", forward, local)
+    return Op("pow", f"^{p:g}", forward, local,
+              formulas=_unary_formulas(lambda x: (x**p, p * x ** (p - 1) if p != 0.0 else 0)))
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -240,7 +331,8 @@ def exponential_op(base):
         # d(c**y)/dy = c**y · ln c; for c = 0 the result is a constant 0 (y > 0) or 1 (y = 0).
         return (out * math.log(c) if c > 0.0 else 0.0,)
 
-    return Op("pow", f"{c:g}ʸ", forward, local)
+    return Op("pow", f"{c:g}ʸ", forward, local, formulas=_unary_formulas(
+        lambda y: (f.Number(c) ** y, f.Number(c) ** y * f.ln(c) if c > 0.0 else 0)))
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -251,6 +343,8 @@ def leaky_relu_op(slope):
         f"leaky_relu({slope:g})",
         lambda x: x if x > 0.0 else slope * x,
         lambda out, x: (1.0 if x > 0.0 else slope,),
+        formulas=_unary_formulas(
+            lambda x: (f.where_positive(x, x, slope * x), f.where_positive(x, 1, slope))),
     )
 
 
@@ -263,6 +357,8 @@ def elu_op(alpha):
         lambda x: x if x > 0.0 else alpha * math.expm1(x),
         # For x <= 0, d out/dx = alpha·eˣ = out + alpha.
         lambda out, x: (1.0 if x > 0.0 else out + alpha,),
+        formulas=_unary_formulas(lambda x: (
+            f.where_positive(x, x, alpha * (f.exp(x) - 1)), f.where_positive(x, 1, alpha * f.exp(x)))),
     )
 
 
@@ -281,7 +377,18 @@ def softmax_op(k):
             p = [math.exp(zj - shift) for zj in z]
         return tuple(out * ((1.0 if j == k else 0.0) - pj) for j, pj in enumerate(p))
 
-    return Op("softmax", f"softmax[{k + 1}]", forward, local, variadic=True)
+    def formulas(arity):
+        # The slides' form: ∂p_k/∂z_k = e^{z_k}(Σ_{j≠k} e^{z_j}) / (Σ_j e^{z_j})².
+        z = _inputs(arity)
+        squared = _sum_of_exponentials(z) ** 2
+        others = f.total([f.exp(zj) for j, zj in enumerate(z) if j != k])
+        local = tuple(
+            f.exp(z[k]) * others / squared if j == k else -(f.exp(z[k]) * f.exp(zj)) / squared
+            for j, zj in enumerate(z)
+        )
+        return f.Formulas(f.exp(z[k]) / _sum_of_exponentials(z), local, f.numbered("z", arity))
+
+    return Op("softmax", f"softmax[{k + 1}]", forward, local, variadic=True, formulas=formulas)
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -297,7 +404,13 @@ def log_softmax_op(k):
             (1.0 if j == k else 0.0) - _exp(zj - (z[k] - out)) for j, zj in enumerate(z)
         )
 
-    return Op("log_softmax", f"log_softmax[{k + 1}]", forward, local, variadic=True)
+    def formulas(arity):
+        z = _inputs(arity)
+        denominator = _sum_of_exponentials(z)
+        local = tuple((1 if j == k else 0) - f.exp(zj) / denominator for j, zj in enumerate(z))
+        return f.Formulas(z[k] - f.ln(denominator), local, f.numbered("z", arity))
+
+    return Op("log_softmax", f"log_softmax[{k + 1}]", forward, local, variadic=True, formulas=formulas)
 
 
 # ----- recording a node ------------------------------------------------------------------

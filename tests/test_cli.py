@@ -44,7 +44,7 @@ def test_worked_example_prints_gradients_and_the_step_at_eta_one_half(capsys):
     labels = {line.split()[0] for line in out.splitlines() if line.split()}
     assert {f"w{j}{k}" for j in (1, 2) for k in (1, 2, 3)} <= labels
     assert {f"v{i}{j}" for i in (1, 2, 3) for j in (1, 2)} <= labels
-    assert "∂L/∂p1 · ∂p1/∂z1 · ∂z1/∂w11" in out and "(-2.8995)(0.2259)(0.5854)" in out
+    assert "∂L/∂w11 = ∂L/∂p1 · ∂p1/∂z1 · ∂z1/∂w11" in out and "= −1/0.3449 · e^{0.6969}" in out
 
 
 def test_worked_example_flags_where_the_slides_differ(capsys):

@@ -2,7 +2,7 @@
 
 >>> import visualize
 >>> sorted(visualize.__all__)[:4]
-['GraphView', 'RendererNotFound', 'draw', 'explain']
+['GraphView', 'MatrixView', 'RendererNotFound', 'draw']
 """
 
 # Importing the functions (not only their modules) matters: a submodule named
@@ -16,15 +16,18 @@ from visualize.steps import steps
 from visualize.frames import frames
 from visualize.html import export_html
 from visualize.view import GraphView, view
+from visualize.matrices import MatrixView, layer_matrices
 
 __all__ = [
     "GraphView",
+    "MatrixView",
     "RendererNotFound",
     "draw",
     "explain",
     "export_html",
     "find_dot",
     "frames",
+    "layer_matrices",
     "outline",
     "render",
     "steps",

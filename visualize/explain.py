@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 from autograd import consumers_first
 
+from visualize import derivation
+from visualize.derivation import LATEX, MATHML, TEXT
 from visualize.tables import format_count, format_number, grouped, node_names, require_value
 
 # Wrap long chains (deep networks) so a terminal line stays readable.
@@ -52,6 +54,9 @@ class ChainPath:
     factors: tuple
     product: float
     edges: tuple
+    # For each factor, the edges it multiplies as (consumer, input position): the
+    # formulas of the chain rule are read from them (visualize.derivation).
+    steps: tuple = ()
 
 
 class PathCounts(NamedTuple):
@@ -102,6 +107,19 @@ class Explanation:
             for f in _ends(path.factors)
         ], len(path.factors))
 
+    def _formulas(self, path, style, numbers):
+        """Each factor of ``path`` as its formula in the nodes' names, or with their numbers put in."""
+        if numbers:
+            def name_of(node):
+                return format_number(node.data, self.digits)
+        else:
+            name_of = self.name
+        written = [
+            derivation.factor_formula(steps, style, name_of, first=index == 0)
+            for index, steps in enumerate(_ends(path.steps))
+        ]
+        return _capped(written, len(path.factors), style)
+
     def _numbers(self, path):
         return _capped(
             [f"({format_number(f.local_derivative, self.digits)})" for f in _ends(path.factors)],
@@ -139,6 +157,9 @@ class Explanation:
             tag = f"  path {number}: "
             indent = " " * (len(tag) - 2)
             lines.extend(_wrapped(tag, self._symbols(path), " · ", indent + "  "))
+            for numbers in (False, True):
+                lines.extend(_wrapped(indent + "= ", self._formulas(path, TEXT, numbers), " · ",
+                                      indent + "  "))
             lines.extend(_wrapped(indent + "= ", self._numbers(path), "", indent + "  "))
             lines.append(f"{indent}= {format_number(path.product, self.digits)}")
         if self.omitted_count:
@@ -164,6 +185,70 @@ class Explanation:
             f"<Explanation d{self.name(self.root)}/d{self.name(self.node)} = "
             f"{self.total!r} over {format_count(self.path_count)} path(s); print() it>"
         )
+
+    # ----- the slides' notation: text, LaTeX, MathML -----------------------------------
+
+    def derivation_rows(self, style=TEXT):
+        """The chain rule as the slides write it: ``(left side, right side)`` rows in ``style``.
+
+        For one path: the ∂-factors, their formulas in the nodes' names, the same
+        with the numbers put in, the value. For several: their sum, then each path
+        so, then the sum of the paths' values. ``style`` is one of
+        ``visualize.derivation.STYLES`` (Unicode text, LaTeX, MathML).
+        """
+        whole = derivation.derivative_symbol(self.name(self.root), self.name(self.node), style)
+        total = derivation.number(self.total, style, self.digits)
+        if not self.paths or self.node is self.root:
+            return [(whole, total)]
+        chains = [self._chain(path, style) for path in self.paths]
+        if not more_than_one(self):
+            return [(whole, chains[0]), *self._path_rows(self.paths[0], "", style)]
+        # Several paths: their sum, one chain a line, then each path by its number.
+        rows = [(whole, chains[0])]
+        rows += [(None, style.plus.strip() + " " + chain) for chain in chains[1:]]
+        if self.omitted_count:
+            rows.append((None, style.plus.strip() + " " + style.ellipsis))
+        for number, path in enumerate(self.paths, start=1):
+            rows.extend(self._path_rows(path, derivation.words(f"path {number}", style), style))
+        values = [path.product for path in self.paths]
+        values += [self.omitted_total] if self.omitted_count else []
+        rows.append((whole, derivation.signed_sum(values, style, self.digits)))
+        rows.append(("", total))
+        return rows
+
+    def _path_rows(self, path, left, style):
+        """One path: its formulas (left of them ``left``), with numbers put in, its value."""
+        return [
+            (left, self._joined(self._formulas(path, style, False), style)),
+            ("", self._joined(self._formulas(path, style, True), style)),
+            ("", derivation.number(path.product, style, self.digits)),
+        ]
+
+    def _chain(self, path, style):
+        symbols = [
+            derivation.derivative_symbol(self.name(f.numerator), self.name(f.denominator), style)
+            for f in _ends(path.factors)
+        ]
+        return self._joined(_capped(symbols, len(path.factors), style), style)
+
+    @staticmethod
+    def _joined(pieces, style):
+        return style.times.join(pieces)
+
+    def derivation(self):
+        """The chain rule as the slides write it, as Unicode text (``derivation_rows``)."""
+        return derivation.text_block(self.derivation_rows(TEXT))
+
+    def to_latex(self):
+        """The chain rule as the slides write it, a LaTeX ``align*`` block (needs amsmath)."""
+        return derivation.latex_block(self.derivation_rows(LATEX))
+
+    def _repr_latex_(self):
+        return "$$" + derivation.latex_block(self.derivation_rows(LATEX), "aligned") + "$$"
+
+    def to_mathml(self):
+        """The chain rule as the slides write it, one MathML ``<math>`` element (browsers show it)."""
+        return derivation.mathml_block(self.derivation_rows(MATHML))
 
     # ----- HTML for Jupyter -----------------------------------------------------------
 
@@ -209,13 +294,18 @@ def _ends(factors):
     return factors[:half] + factors[-half:]
 
 
-def _capped(pieces, count):
+def more_than_one(explanation):
+    """Whether the gradient is a sum of several paths (some perhaps not listed)."""
+    return len(explanation.paths) > 1 or explanation.omitted_count > 0
+
+
+def _capped(pieces, count, style=TEXT):
     """``pieces`` of ``_ends`` with a note of how many factors were left out between the ends."""
     if count <= FACTORS_SHOWN:
         return pieces
     half = FACTORS_SHOWN // 2
-    return [*pieces[:half], f"… {format_count(count - FACTORS_SHOWN)} factors elided …",
-            *pieces[half:]]
+    note = derivation.words(f"… {format_count(count - FACTORS_SHOWN)} factors elided …", style)
+    return [*pieces[:half], note, *pieces[half:]]
 
 
 def _wrapped(first_prefix, pieces, joiner, next_prefix):
@@ -304,9 +394,11 @@ def explain(root, node, max_paths=10, digits=4, *, keep=None, fold=True, skip_ze
     else:
         kept = set(keep)
     foldable = _foldable(on_path, kept | {node}, skip_zero) if fold else set()
-    chain_paths = tuple(
-        ChainPath(_folded(edges, foldable, kept), product, edges) for _, edges, product in paths
-    )
+    chain_paths = []
+    for positions, edges, product in paths:
+        factors, steps = _folded(edges, positions, foldable, kept)
+        chain_paths.append(ChainPath(factors, product, edges, steps))
+    chain_paths = tuple(chain_paths)
     path_counts = PathCounts(counts[node], listable)
     return Explanation(root, node, chain_paths, path_counts, totals[node], names, digits, ranked)
 
@@ -327,16 +419,19 @@ def _foldable(on_path, kept, skip_zero):
     }
 
 
-def _folded(edges, foldable, kept):
-    """Merge each kept node's factor with the helper nodes right below it."""
-    folded = []
-    for factor in edges:
+def _folded(edges, positions, foldable, kept):
+    """Merge each kept node's factor with the helper nodes right below it: (factors, steps)."""
+    folded, steps = [], []
+    for factor, position in zip(edges, positions):
+        step = ((factor.numerator, position),)
         if folded and folded[-1].denominator in foldable and folded[-1].numerator in kept:
             above = folded.pop()
             factor = Factor(above.numerator, factor.denominator,
                             above.local_derivative * factor.local_derivative)
+            step = steps.pop() + step
         folded.append(factor)
-    return tuple(folded)
+        steps.append(step)
+    return tuple(folded), tuple(steps)
 
 
 def _unwind(entry, node):

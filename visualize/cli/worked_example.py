@@ -146,8 +146,12 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
         format_table(("weight", "before", "dL/dweight", "after", "slides"), weight_rows,
                      right_aligned=(1, 2, 3)),
         "",
-        "The slides' chain rule for dL/dw11, read off the graph's edges:",
-        str(explain(example.loss, example.W[0][0])),
+        "The slides' chain rule for dL/dw11: each factor's formula from the op table, the numbers "
+        "put in, the value",
+        explain(example.loss, example.W[0][0], digits=digits).derivation(),
+        "",
+        "dL/dv11 adds three paths, through z1, z2 and z3:",
+        explain(example.loss, example.V[0][0], digits=digits).derivation(),
         "",
         "Where the slides differ from the exact computation",
         *(difference_lines or ["  nowhere"]),
@@ -155,11 +159,22 @@ def worked_example_report(learning_rate=SLIDES_LEARNING_RATE, digits=4):
     return data, lines, example
 
 
+def write_latex(example, path, learning_rate, digits, beamer):
+    """The worked example as a LaTeX document (or Beamer slides): matrices, formulas, w11 and v11."""
+    from visualize.latex import save_latex
+
+    return save_latex(path, example.loss, model=example.model,
+                      derivations=[example.W[0][0], example.V[0][0]], learning_rate=learning_rate,
+                      digits=digits, beamer=beamer, title="The slides' worked example, computed")
+
+
 def run(args):
     check_example_options(args)
     data, lines, example = worked_example_report(args.learning_rate, args.digits)
     show_report(args, data, lines)
     report_pictures(example.loss, args, example.groups, "worked_example", example.model)
+    if args.latex is not None:
+        write_latex(example, args.latex, args.learning_rate, args.digits, args.beamer)
     return SUCCESS
 
 
@@ -171,6 +186,11 @@ def add_command(commands):
                     "weights after one gradient-descent step, each next to the number printed on "
                     "the slides, with every place where the slides differ from the exact "
                     "computation flagged.",
-        examples=("", "--json", "--out pictures/"),
+        examples=("", "--json", "--out pictures/", "--latex worked.tex", "--latex slides.tex --beamer"),
     )
+    command.add_argument("--latex", metavar="FILE",
+                         help="also write a standalone LaTeX document: the forward matrices, the local "
+                              "derivatives, the w11 and v11 derivations and the update, every number computed")
+    command.add_argument("--beamer", action="store_true",
+                         help="with --latex: Beamer slides instead of an article")
     command.set_defaults(run=run)
