@@ -126,7 +126,16 @@ def clipped_in_panel(page):
             const edge = panel.getBoundingClientRect();
             const out = [];
             if (panel.scrollWidth > panel.clientWidth + 1) { out.push("panel scrolls sideways"); }
+            // Inside a box that scrolls sideways (a formula too wide to shrink further),
+            // content may reach past the panel: the reader scrolls that box.
+            const scrolls = (element) => {
+                for (let up = element.parentElement; up && up !== panel; up = up.parentElement) {
+                    if (["auto", "scroll"].includes(getComputedStyle(up).overflowX)) { return true; }
+                }
+                return false;
+            };
             panel.querySelectorAll("*").forEach((element) => {
+                if (scrolls(element)) { return; }
                 const box = element.getBoundingClientRect();
                 if (box.width && (box.right > edge.right + 1 || box.left < edge.left - 1)) {
                     out.push(element.tagName + " " + element.textContent.slice(0, 40));
@@ -370,3 +379,45 @@ def test_a_value_not_yet_computed_shows_a_centred_question_mark(open_page, worke
         ids["q1"],
     )
     assert abs(box - mark) < 2
+
+
+def test_the_chain_rule_is_also_written_as_the_slides_write_it_in_mathml(open_page, worked_page):
+    path, _ = worked_page
+    page = open_page(path, SIZES[0])
+    step_to(page, "w11, w21")
+    formula = page.evaluate(
+        """() => {
+            const math = document.querySelector("#chains .chain.focus .slides-notation math");
+            const text = document.querySelector("#chains .chain.focus p");
+            return math && [math.namespaceURI, math.textContent,
+                            parseFloat(getComputedStyle(math).fontSize),
+                            parseFloat(getComputedStyle(text).fontSize)];
+        }"""
+    )
+    assert formula is not None, "no MathML derivation at the step w11 becomes final"
+    namespace, text, math_pixels, text_pixels = formula
+    assert namespace == "http://www.w3.org/1998/Math/MathML"
+    # The slide's four lines: factors, formulas (e^z, h1), numbers with the exact z2, value.
+    for piece in ("∂L∂p1", "h1", "0.6969", "0.7510", "0.5272", "0.5854", "−0.3835"):
+        assert piece in text
+    assert math_pixels >= text_pixels  # never smaller than the panel's own text
+    step_to(page, "v11, v21")
+    text = page.inner_text("#chains .chain.focus .slides-notation")
+    assert all(f"path {number}" in text for number in (1, 2, 3))
+
+
+def test_a_finished_block_is_shown_as_the_slides_matrix_product(open_page, worked_page):
+    path, _ = worked_page
+    page = open_page(path, SIZES[0])
+    step_to(page, "Compute q1")
+    assert page.query_selector("#arithmetic math") is None  # Q is not complete yet
+    step_to(page, "Compute q2")
+    text = page.inner_text("#arithmetic .slides-notation")
+    # [0.35 0.20 0.50] · V = [0.3451 0.6123], the slide's matrix product
+    for number in ("0.3500", "0.4963", "0.7682", "0.6341", "0.3451", "0.6123"):
+        assert number in text
+    step_to(page, "Compute h2")
+    assert "σ" in page.text_content("#arithmetic .slides-notation")  # drawn as italic 𝜎
+    step_to(page, "Compute p3")
+    text = page.inner_text("#arithmetic .slides-notation")
+    assert "softmax" in text and "0.3449" in text and "0.2911" in text

@@ -86,3 +86,12 @@ def test_a_single_layer():
     root = autograd.sum_values(out)
     (only,) = visualize.layer_matrices(root, layer).layers
     assert only.outputs == pytest.approx([node.data for node in out])
+
+
+def test_each_forward_equation_is_tied_to_the_node_that_completes_it():
+    example = worked_example()
+    moments = visualize.layer_matrices(example.loss, example.model).forward_moments()
+    assert [node.label for node, _ in moments] == ["q2", "h2", "z3", "p3"]
+    for _, mathml in moments:
+        ElementTree.fromstring(mathml)  # one well-formed <math> element each
+        assert mathml.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML"')

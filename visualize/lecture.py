@@ -25,6 +25,7 @@ import re
 
 from visualize.draw import view_for
 from visualize.explain import explain
+from visualize.matrices import layer_matrices
 from visualize.tables import format_number, grouped
 
 # Above this many nodes the chain-rule explanations would make the page huge.
@@ -230,6 +231,9 @@ def chain_rule(explanation, shown, digits):
         "total": format_number(explanation.total, digits),
         "paths": paths,
         "summary": summary,
+        # The slides' derivation (factors, their formulas, numbers put in, the value) as
+        # MathML, which the browser draws itself: no script library, still one offline file.
+        "mathml": explanation.to_mathml(),
     }
 
 
@@ -257,7 +261,7 @@ def _step(phase, tag, title, lines=(), node=None, inputs=(), **more):
     """One press of Next: what the panel says and which nodes light up (by position)."""
     return {"phase": phase, "tag": tag, "title": title, "lines": list(lines), "table": None,
             "node": node, "inputs": list(inputs), "final": [], "chains": [], "questions": [],
-            "updates": [], "matrices": [], **more}
+            "updates": [], "matrices": [], "matrixMathml": None, **more}
 
 
 class Lecture:
@@ -320,9 +324,22 @@ class Lecture:
                         f"{format_number(consumer.grad, self.digits)}")
         return "\n".join(self.received[node])
 
+    def _matrix_moments(self):
+        """{node: MathML}: the slides' matrix equation (X · V = Q, σ(Q) = H, ...) whose last
+        number ``node`` computes, for a view of an ``nn`` model (else none)."""
+        model = self.shown.model
+        if model is None or not self.explained:
+            return {}
+        try:
+            matrices = layer_matrices(self.shown.root, model, digits=self.digits)
+        except ValueError:  # the graph does not use the whole model: no matrix to show
+            return {}
+        return dict(matrices.forward_moments())
+
     def _forward(self):
         operations = forward_order(self.shown)
         index = self.shown.index
+        moments = self._matrix_moments()
         for number, node in enumerate(operations, start=1):
             lines = forward_lines(node, self.names, self.digits)
             self.appears[node] = len(self.steps)
@@ -331,6 +348,8 @@ class Lecture:
                          index[node], (index[source] for source in node.inputs))
             step["questions"] = [question(f"{lines[0]} {lines[1]} = ?", node.data,
                                           self.digits, lines[1])]
+            if node in moments:
+                step["matrixMathml"] = moments[node]
             self.steps.append(step)
 
     def _block_of(self, node):

@@ -12,12 +12,14 @@ three writers typeset: Unicode text, LaTeX (amsmath ``bmatrix``) and HTML
 (MathML, which browsers show without any script).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import autograd
 from autograd.formulas import latex_name, mathml_name
 
 from visualize.tables import format_number
+
+MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 
 # How the slides write each activation of a layer.
 ACTIVATION_SYMBOLS = {"sigmoid": "σ", "softmax": "softmax", "tanh": "tanh", "relu": "relu"}
@@ -45,6 +47,10 @@ class LayerMatrices:
     outputs: list  # [h1 .. hm]
     gradients: list  # n × m, dL/dweight
     updated: list  # n × m, weight − η·gradient
+    # The graph's nodes of the sums and of the activations, for the page to know which
+    # step completes each equation (not part of what the layer's numbers are).
+    linear_nodes: tuple = field(default=(), compare=False, repr=False)
+    output_nodes: tuple = field(default=(), compare=False, repr=False)
 
 
 class MatrixView:
@@ -55,15 +61,34 @@ class MatrixView:
         self.learning_rate = learning_rate
         self.digits = digits
 
+    @staticmethod
+    def _forward(layer):
+        """[(equation, the nodes it computes)]: X · V = Q, then the activation σ(Q) = H."""
+        bias = ["+", [layer.bias]] if layer.bias else []
+        found = [([[layer.inputs], "·", layer.weights, *bias, "=", [layer.linear]],
+                  layer.linear_nodes)]
+        if layer.activation:
+            symbol = ACTIVATION_SYMBOLS.get(layer.activation, layer.activation)
+            found.append(([symbol, "(", [layer.linear], ")", "=", [layer.outputs]],
+                          layer.output_nodes))
+        return found
+
+    def forward_moments(self):
+        """[(node, MathML)]: each forward equation with the last node it computes, so a
+        stepper can show X · V = Q once all of Q is known (one ``<math>`` element each)."""
+        moments = []
+        for layer in self.layers:
+            for equation, nodes in self._forward(layer):
+                if nodes:
+                    moments.append((nodes[-1], f'<math xmlns="{MATHML_NAMESPACE}" display="block">'
+                                               f"<mrow>{_mathml_equation(equation, self.digits)}"
+                                               "</mrow></math>"))
+        return moments
+
     def equations(self):
         """The equations in order: forward for each layer, then gradients and updates, last layer first."""
-        forward, backward = [], []
-        for layer in self.layers:
-            bias = ["+", [layer.bias]] if layer.bias else []
-            forward.append([[layer.inputs], "·", layer.weights, *bias, "=", [layer.linear]])
-            if layer.activation:
-                symbol = ACTIVATION_SYMBOLS.get(layer.activation, layer.activation)
-                forward.append([symbol, "(", [layer.linear], ")", "=", [layer.outputs]])
+        forward = [equation for layer in self.layers for equation, _ in self._forward(layer)]
+        backward = []
         for layer in reversed(self.layers):
             backward.append([Name(layer.name, nabla=True), "=", layer.gradients])
             backward.append([layer.weights, "−", f"{self.learning_rate:g}", "·",
@@ -171,6 +196,8 @@ def layer_matrices(root, model, learning_rate=0.5, digits=4):
             gradients=gradient_rows,
             updated=[[value.data - learning_rate * gradient for value, gradient in zip(row, gradient_row)]
                      for row, gradient_row in zip(weights, gradient_rows)],
+            linear_nodes=tuple(linear),
+            output_nodes=tuple(outputs) if activation else (),
         ))
     return MatrixView(found, learning_rate, digits)
 

@@ -314,6 +314,36 @@
     return element;
   }
 
+  // The derivation is parsed as XML and shown only if every element is MathML with
+  // layout attributes alone: the page inserts no markup it has not checked, whatever a
+  // label holds (Python escapes labels too; this is the second lock).
+  const MATHML = "http://www.w3.org/1998/Math/MathML";
+  const MATH_ATTRIBUTES = ["xmlns", "display", "columnalign", "width"];
+  function mathElement(source) {
+    if (typeof source !== "string" || source === "") { return null; }
+    const root = new DOMParser().parseFromString(source, "application/xml").documentElement;
+    const elements = [root].concat(Array.from(root.getElementsByTagName("*")));
+    const checked = elements.every(function (element) {
+      return element.namespaceURI === MATHML && Array.from(element.attributes).every(
+        function (attribute) { return MATH_ATTRIBUTES.indexOf(attribute.name) >= 0; });
+    });
+    return checked ? document.importNode(root, true) : null;
+  }
+
+  // A formula cannot wrap: shrink a wide one to the panel's width, but never below the
+  // panel's own text size (the readable floor); past that its box scrolls sideways.
+  function fitFormula(box) {
+    const formula = box.querySelector("math");
+    const largest = 1.25;
+    formula.style.fontSize = largest + "em";
+    // A block <math> is as wide as its box; what it draws is as wide as its table.
+    const wide = (formula.firstElementChild || formula).getBoundingClientRect().width;
+    const room = box.clientWidth;
+    if (wide > room) {
+      formula.style.fontSize = Math.max(1, largest * room / wide).toFixed(3) + "em";
+    }
+  }
+
   function chainSection(chain, number) {
     const section = make("section", undefined, "chain" + (number === focusChain ? " focus" : ""));
     section.tabIndex = 0;
@@ -330,6 +360,13 @@
     });
     chain.summary.forEach(function (line) { section.appendChild(make("p", line)); });
     if (count > 1) { section.appendChild(make("p", "sum of the paths = " + chain.total)); }
+    const formula = number === focusChain ? mathElement(chain.mathml) : null;
+    if (formula) {
+      const slides = make("div", undefined, "slides-notation");
+      slides.appendChild(make("p", "As the slides write it:", "caption"));
+      slides.appendChild(formula);
+      section.appendChild(slides);
+    }
     function choose() { focusChain = number; selected = null; byId("details").hidden = true; paint(); }
     section.addEventListener("click", choose);
     section.addEventListener("keydown", function (event) {
@@ -358,7 +395,17 @@
           lineNumber === 0 && step.phase === "backward" ? "headline" : ""));
       });
       if (step.table) { arithmetic.appendChild(makeTable(step.table)); }
+      const block = mathElement(step.matrixMathml);
+      if (block) {
+        // The block just completed, as the slides write a layer: one matrix product.
+        const slides = make("div", undefined, "slides-notation");
+        slides.appendChild(make("p", "The whole block as the slides write it:", "caption"));
+        slides.appendChild(block);
+        arithmetic.appendChild(slides);
+        fitFormula(slides);
+      }
       step.chains.forEach(function (chain, number) { chains.appendChild(chainSection(chain, number)); });
+      chains.querySelectorAll(".slides-notation").forEach(fitFormula);
       step.updates.forEach(function (update) { updates.appendChild(make("p", update.line)); });
       if (step.matrices.length) {
         const row = make("div", undefined, "matrices");
