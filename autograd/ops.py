@@ -20,6 +20,12 @@ Every operation is one ``Op`` entry holding two small functions:
   same rule runs on floats (ordinary backward) and on ``Value`` nodes
   (``autograd.grad(..., create_graph=True)`` builds derivatives as a graph).
 
+An entry may also carry ``code(lang, out, *inputs) -> (forward, locals)``: the same
+forward rule and local derivatives written as source text over the nodes' names, which
+``autograd.program`` strings into a straight-line program (``lang`` says how to write a
+function call or a branch in plain Python or in PyTorch). An entry without one is
+still compiled, as calls to its own ``forward`` and ``local``.
+
 A new operation is one ``Op`` entry plus a public function that calls ``_unary``,
 ``_binary`` or ``_variadic``.
 """
@@ -45,14 +51,15 @@ PARAMETER_CACHE_SIZE = 256
 class Op:
     """One operation: its name, how pictures show it, its forward rule and its local derivatives."""
 
-    __slots__ = ("name", "symbol", "forward", "local", "variadic")
+    __slots__ = ("name", "symbol", "forward", "local", "variadic", "code")
 
-    def __init__(self, name, symbol, forward, local, variadic=False):
+    def __init__(self, name, symbol, forward, local, variadic=False, code=None):
         self.name = name
         self.symbol = symbol
         self.forward = forward
         self.local = local
         self.variadic = variadic
+        self.code = code
 
     def local_derivatives(self, out, inputs):
         """The local rule applied to ``out`` and the sequence ``inputs`` (floats or Values)."""
@@ -137,11 +144,16 @@ def _dot_local(out, operands):
 
 # ----- the table ---------------------------------------------------------------------------
 
-ADD = Op("add", "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0))
-SUB = Op("sub", "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0))
-MUL = Op("mul", "×", lambda x, y: x * y, lambda out, x, y: (y, x))
-DIV = Op("div", "÷", _divide, lambda out, x, y: (1.0 / y, -out / y))
-NEG = Op("neg", "−", lambda x: -x, lambda out, x: (-1.0,))
+ADD = Op("add", "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0),
+         code=lambda lang, out, x, y: (f"{x} + {y}", ("1.0", "1.0")))
+SUB = Op("sub", "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0),
+         code=lambda lang, out, x, y: (f"{x} - {y}", ("1.0", "-1.0")))
+MUL = Op("mul", "×", lambda x, y: x * y, lambda out, x, y: (y, x),
+         code=lambda lang, out, x, y: (f"{x}*{y}", (y, x)))
+DIV = Op("div", "÷", _divide, lambda out, x, y: (1.0 / y, -out / y),
+         code=lambda lang, out, x, y: (f"{x}/{y}", (f"1.0/{y}", f"-{out}/{y}")))
+NEG = Op("neg", "−", lambda x: -x, lambda out, x: (-1.0,),
+         code=lambda lang, out, x: (f"-{x}", ("-1.0",)))
 POW = Op(
     "pow",
     "xʸ",
@@ -151,21 +163,46 @@ POW = Op(
         y * x ** (y - 1.0) if y != 0.0 else 0.0,
         out * _log(x) if x > 0.0 else 0.0,
     ),
+    code=lambda lang, out, x, y: (lang.call("power", x, y), (
+        lang.where(f"{y} != 0.0", f"{y}*{x}**({y} - 1.0)", "0.0"),
+        lang.where(f"{x} > 0.0", f"{out}*{lang.call('log', x)}", "0.0"),
+    )),
 )
-EXP = Op("exp", "exp", math.exp, lambda out, x: (out,))
-LOG = Op("log", "log", _natural_log, lambda out, x: (1.0 / x,))
-SQRT = Op("sqrt", "√", _square_root, lambda out, x: (0.5 / out,))
-TANH = Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", "σ", _stable_sigmoid, lambda out, x: (out * (1.0 - out),))
-RELU = Op("relu", "relu", _relu, lambda out, x: (1.0 if x > 0.0 else 0.0,))
-SUM = Op("sum", "Σ", math.fsum, lambda out, x: (1.0,) * len(x), variadic=True)
-DOT = Op("dot", "·", _dot, _dot_local, variadic=True)
+EXP = Op("exp", "exp", math.exp, lambda out, x: (out,),
+         code=lambda lang, out, x: (lang.call("exp", x), (out,)))
+LOG = Op("log", "log", _natural_log, lambda out, x: (1.0 / x,),
+         code=lambda lang, out, x: (lang.call("log", x), (f"1.0/{x}",)))
+SQRT = Op("sqrt", "√", _square_root, lambda out, x: (0.5 / out,),
+          code=lambda lang, out, x: (lang.call("sqrt", x), (f"0.5/{out}",)))
+TANH = Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,),
+          code=lambda lang, out, x: (lang.call("tanh", x), (f"1.0 - {out}*{out}",)))
+SIGMOID = Op("sigmoid", "σ", _stable_sigmoid, lambda out, x: (out * (1.0 - out),),
+             code=lambda lang, out, x: (lang.call("sigmoid", x), (f"{out}*(1.0 - {out})",)))
+RELU = Op("relu", "relu", _relu, lambda out, x: (1.0 if x > 0.0 else 0.0,),
+          code=lambda lang, out, x: (lang.where(f"{x} <= 0.0", "0.0", x),
+                                     (lang.where(f"{x} > 0.0", "1.0", "0.0"),)))
+SUM = Op("sum", "Σ", math.fsum, lambda out, x: (1.0,) * len(x), variadic=True,
+         code=lambda lang, out, x: (lang.total(x), ("1.0",) * len(x)))
+
+
+def _dot_code(lang, out, operands):
+    n = len(operands) // 2
+    weights, inputs = operands[:n], operands[n : 2 * n]
+    # x·w, as the slides write q = xV: q1 = x1*v11 + x2*v21 + x3*v31.
+    terms = [f"{x}*{w}" for w, x in zip(weights, inputs)] + operands[2 * n :]
+    return lang.total(terms), _dot_local(out, operands)
+
+
+DOT = Op("dot", "·", _dot, _dot_local, variadic=True, code=_dot_code)
 LOGSUMEXP = Op(
     "logsumexp",
     "logsumexp",
     _logsumexp,
     lambda out, z: tuple(_exp(zj - out) for zj in z),
     variadic=True,
+    code=lambda lang, out, z: (
+        lang.logsumexp(z), tuple(lang.call("exp", f"{zj} - {out}") for zj in z)
+    ),
 )
 
 
@@ -202,7 +239,45 @@ def _cross_entropy_local(out, operands):
     return toward_p + toward_y
 
 
-CROSS_ENTROPY = Op("cross_entropy", "−Σ y ln p", _cross_entropy, _cross_entropy_local, variadic=True)
+def _cross_entropy_code(lang, out, operands):
+    # A target written as a number drops out of the text where it is 0 (as in the forward rule).
+    n = len(operands) // 2
+    terms, toward_p, toward_y = [], [], []
+    for p, y in zip(operands[:n], operands[n:]):
+        weight = lang.number(y)
+        log_p = lang.call("log", p)
+        toward_y.append(f"-{log_p}")
+        if weight is None:
+            terms.append(lang.where(f"{y} == 0.0", "0.0", f"{y}*{log_p}"))
+            toward_p.append(lang.where(f"{y} == 0.0", "0.0", f"-{y}/{p}"))
+        elif weight == 0.0:
+            toward_p.append("0.0")
+        else:
+            terms.append(log_p if weight == 1.0 else f"{y}*{log_p}")
+            toward_p.append(f"-{y}/{p}")
+    if not terms:
+        return "0.0", tuple(toward_p + toward_y)
+    total = lang.total(terms)
+    return (f"-{total}" if len(terms) == 1 else f"-({total})"), tuple(toward_p + toward_y)
+
+
+CROSS_ENTROPY = Op("cross_entropy", "−Σ y ln p", _cross_entropy, _cross_entropy_local, variadic=True,
+                   code=_cross_entropy_code)
+
+
+# The functions the ``code`` forms call by name in plain Python: the table's own checked
+# forward rules, so a compiled program refuses log(-1) with the graph's reason.
+CODE_FUNCTIONS = {
+    "exp": math.exp,
+    "expm1": math.expm1,
+    "log": _natural_log,
+    "sqrt": _square_root,
+    "tanh": math.tanh,
+    "sigmoid": _stable_sigmoid,
+    "power": _power_of_values,
+    "logsumexp": _logsumexp,
+    "fsum": math.fsum,
+}
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -223,7 +298,12 @@ def power_op(exponent):
         # x**0 is constant; without this, 0 * 0**-1 would divide by zero.
         return (0.0,) if p == 0.0 else (p * x ** (p - 1.0),)
 
-    return Op("pow", f"^{p:g}", forward, local)
+    def code(lang, out, x):
+        # A whole exponent only: x**1.5 of a negative x is a complex number in Python, not an error.
+        local = "0.0" if p == 0.0 else f"{lang.literal(p)}*{x}**{int(p) - 1}"
+        return f"{x}**{int(p)}", (local,)
+
+    return Op("pow", f"^{p:g}", forward, local, code=code if float(p).is_integer() else None)
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -240,7 +320,11 @@ def exponential_op(base):
         # d(c**y)/dy = c**y · ln c; for c = 0 the result is a constant 0 (y > 0) or 1 (y = 0).
         return (out * math.log(c) if c > 0.0 else 0.0,)
 
-    return Op("pow", f"{c:g}ʸ", forward, local)
+    def code(lang, out, y):
+        local = f"{out}*{lang.call('log', lang.literal(c))}" if c > 0.0 else "0.0"
+        return f"{lang.literal(c)}**{y}", (local,)
+
+    return Op("pow", f"{c:g}ʸ", forward, local, code=code)
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -251,6 +335,10 @@ def leaky_relu_op(slope):
         f"leaky_relu({slope:g})",
         lambda x: x if x > 0.0 else slope * x,
         lambda out, x: (1.0 if x > 0.0 else slope,),
+        code=lambda lang, out, x: (
+            lang.where(f"{x} > 0.0", x, f"{lang.literal(slope)}*{x}"),
+            (lang.where(f"{x} > 0.0", "1.0", lang.literal(slope)),),
+        ),
     )
 
 
@@ -263,6 +351,10 @@ def elu_op(alpha):
         lambda x: x if x > 0.0 else alpha * math.expm1(x),
         # For x <= 0, d out/dx = alpha·eˣ = out + alpha.
         lambda out, x: (1.0 if x > 0.0 else out + alpha,),
+        code=lambda lang, out, x: (
+            lang.where(f"{x} > 0.0", x, f"{lang.literal(alpha)}*{lang.call('expm1', x)}"),
+            (lang.where(f"{x} > 0.0", "1.0", f"{out} + {lang.literal(alpha)}"),),
+        ),
     )
 
 
@@ -281,7 +373,14 @@ def softmax_op(k):
             p = [math.exp(zj - shift) for zj in z]
         return tuple(out * ((1.0 if j == k else 0.0) - pj) for j, pj in enumerate(p))
 
-    return Op("softmax", f"softmax[{k + 1}]", forward, local, variadic=True)
+    def code(lang, out, z):
+        shift = lang.logsumexp(z)
+        return lang.call("exp", f"{z[k]} - {shift}"), tuple(
+            f"{out}*(1.0 - {out})" if j == k else f"-{out}*{lang.call('exp', f'{zj} - {shift}')}"
+            for j, zj in enumerate(z)
+        )
+
+    return Op("softmax", f"softmax[{k + 1}]", forward, local, variadic=True, code=code)
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -297,7 +396,13 @@ def log_softmax_op(k):
             (1.0 if j == k else 0.0) - _exp(zj - (z[k] - out)) for j, zj in enumerate(z)
         )
 
-    return Op("log_softmax", f"log_softmax[{k + 1}]", forward, local, variadic=True)
+    def code(lang, out, z):
+        return f"{z[k]} - {lang.logsumexp(z)}", tuple(
+            f"{'1.0' if j == k else '0.0'} - {lang.call('exp', f'{zj} - ({z[k]} - {out})')}"
+            for j, zj in enumerate(z)
+        )
+
+    return Op("log_softmax", f"log_softmax[{k + 1}]", forward, local, variadic=True, code=code)
 
 
 # ----- recording a node ------------------------------------------------------------------
