@@ -242,19 +242,28 @@ def measure_step(library, args):
     return stopwatch.result(losses=losses)
 
 
-def measure_epoch(library, args):
+def time_epochs(library, args, epoch):
+    """Time ``epoch(model, points, labels)`` (returns the last loss as a number) on fresh models."""
     points, labels = two_moons(args.points)
     stopwatch, final_losses = Stopwatch(), []
     for _ in range(args.repeats):
         model = library.model()
         gc.collect()
         with stopwatch:
-            for _ in range(args.steps):
-                loss = training_step(library, model, points, labels)
-        final_losses.append(loss.data)
+            loss = epoch(model, points, labels)
+        final_losses.append(loss)
         parameters = [parameter.data for parameter in model.parameters()]
-        del loss, model
+        del model
     return stopwatch.result(losses=final_losses, parameters=parameters)
+
+
+def measure_epoch(library, args):
+    def epoch(model, points, labels):
+        for _ in range(args.steps):
+            loss = training_step(library, model, points, labels)
+        return loss.data
+
+    return time_epochs(library, args, epoch)
 
 
 def compiled_training_step(autograd, model, points, labels, programs):
@@ -286,19 +295,13 @@ def compiled_training_step(autograd, model, points, labels, programs):
 
 def measure_epoch_compiled(library, args):
     """The epoch from compiled programs, compiling included (tracegrad only)."""
-    points, labels = two_moons(args.points)
-    stopwatch, final_losses = Stopwatch(), []
-    for _ in range(args.repeats):
-        model = library.model()
-        gc.collect()
-        with stopwatch:
-            programs = {}
-            for _ in range(args.steps):
-                loss = compiled_training_step(library.autograd, model, points, labels, programs)
-        final_losses.append(loss)
-        parameters = [parameter.data for parameter in model.parameters()]
-        del model, programs
-    return stopwatch.result(losses=final_losses, parameters=parameters)
+    def epoch(model, points, labels):
+        programs = {}
+        for _ in range(args.steps):
+            loss = compiled_training_step(library.autograd, model, points, labels, programs)
+        return loss
+
+    return time_epochs(library, args, epoch)
 
 
 def measure_wide_sum(library, args):
