@@ -37,6 +37,7 @@ from autograd.graph import backward, consumers_first, topological_order, zero_gr
 from autograd.stepping import BackwardStep, Contribution, backward_steps
 from autograd.higher import grad
 from autograd.gradcheck import GradcheckResult, GradientComparison, gradcheck
+from autograd.program import GraphProgram, NotCompilableError, compile_graph
 
 __version__ = "0.1.0"
 
@@ -47,6 +48,8 @@ __all__ = [
     "DivisionByZeroError",
     "GradcheckResult",
     "GradientComparison",
+    "GraphProgram",
+    "NotCompilableError",
     "NumericOverflowError",
     "Op",
     "TracegradError",
@@ -54,6 +57,7 @@ __all__ = [
     "Value",
     "backward",
     "backward_steps",
+    "compile_graph",
     "consumers_first",
     "dot",
     "elu",

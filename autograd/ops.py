@@ -25,6 +25,12 @@ local derivative as an expression in the same vocabulary, for explanations and
 LaTeX to show. They are built only when asked for (``Op.formulas(arity)``),
 never while computing.
 
+An entry may also carry ``code(lang, out, *inputs) -> (forward, locals)``: the same
+forward rule and local derivatives written as source text over the nodes' names, which
+``autograd.program`` strings into a straight-line program (``lang`` says how to write a
+function call or a branch in plain Python or in PyTorch). An entry without one is
+still compiled, as calls to its own ``forward`` and ``local``.
+
 A new operation is one ``Op`` entry plus a public function that calls ``_unary``,
 ``_binary`` or ``_variadic``.
 """
@@ -51,15 +57,16 @@ PARAMETER_CACHE_SIZE = 256
 class Op:
     """One operation: its name, how pictures show it, its forward rule and its local derivatives."""
 
-    __slots__ = ("name", "symbol", "forward", "local", "variadic", "_formulas")
+    __slots__ = ("name", "symbol", "forward", "local", "variadic", "_formulas", "code")
 
-    def __init__(self, name, symbol, forward, local, variadic=False, formulas=None):
+    def __init__(self, name, symbol, forward, local, variadic=False, formulas=None, code=None):
         self.name = name
         self.symbol = symbol
         self.forward = forward
         self.local = local
         self.variadic = variadic
         self._formulas = formulas
+        self.code = code
 
     def formulas(self, arity):
         """``out`` and the local derivatives as formulas (``autograd.formulas.Formulas``) for ``arity``
@@ -214,15 +221,20 @@ def _cross_entropy_formulas(arity):
 # ----- the table ---------------------------------------------------------------------------
 
 ADD = Op("add", "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0),
-         formulas=_binary_formulas(lambda x, y: (x + y, 1, 1)))
+         formulas=_binary_formulas(lambda x, y: (x + y, 1, 1)),
+         code=lambda lang, out, x, y: (f"{x} + {y}", ("1.0", "1.0")))
 SUB = Op("sub", "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0),
-         formulas=_binary_formulas(lambda x, y: (x - y, 1, -1)))
+         formulas=_binary_formulas(lambda x, y: (x - y, 1, -1)),
+         code=lambda lang, out, x, y: (f"{x} - {y}", ("1.0", "-1.0")))
 MUL = Op("mul", "×", lambda x, y: x * y, lambda out, x, y: (y, x),
-         formulas=_binary_formulas(lambda x, y: (x * y, y, x)))
+         formulas=_binary_formulas(lambda x, y: (x * y, y, x)),
+         code=lambda lang, out, x, y: (f"{x}*{y}", (y, x)))
 DIV = Op("div", "÷", _divide, lambda out, x, y: (1.0 / y, -out / y),
-         formulas=_binary_formulas(lambda x, y: (x / y, 1 / y, -x / y**2)))
+         formulas=_binary_formulas(lambda x, y: (x / y, 1 / y, -x / y**2)),
+         code=lambda lang, out, x, y: (f"{x}/{y}", (f"1.0/{y}", f"-{out}/{y}")))
 NEG = Op("neg", "−", lambda x: -x, lambda out, x: (-1.0,),
-         formulas=_unary_formulas(lambda x: (-x, -1)))
+         formulas=_unary_formulas(lambda x: (-x, -1)),
+         code=lambda lang, out, x: (f"-{x}", ("-1.0",)))
 POW = Op(
     "pow",
     "xʸ",
@@ -233,21 +245,43 @@ POW = Op(
         out * _log(x) if x > 0.0 else 0.0,
     ),
     formulas=_binary_formulas(lambda x, y: (x**y, y * x ** (y - 1), x**y * f.ln(x))),
+    code=lambda lang, out, x, y: (lang.call("power", x, y), (
+        lang.where(f"{y} != 0.0", f"{y}*{x}**({y} - 1.0)", "0.0"),
+        lang.where(f"{x} > 0.0", f"{out}*{lang.call('log', x)}", "0.0"),
+    )),
 )
 EXP = Op("exp", "exp", math.exp, lambda out, x: (out,),
-         formulas=_unary_formulas(lambda x: (f.exp(x), f.exp(x))))
+         formulas=_unary_formulas(lambda x: (f.exp(x), f.exp(x))),
+         code=lambda lang, out, x: (lang.call("exp", x), (out,)))
 LOG = Op("log", "log", _natural_log, lambda out, x: (1.0 / x,),
-         formulas=_unary_formulas(lambda x: (f.ln(x), 1 / x)))
+         formulas=_unary_formulas(lambda x: (f.ln(x), 1 / x)),
+         code=lambda lang, out, x: (lang.call("log", x), (f"1.0/{x}",)))
 SQRT = Op("sqrt", "√", _square_root, lambda out, x: (0.5 / out,),
-          formulas=_unary_formulas(lambda x: (f.sqrt(x), 1 / (2 * f.sqrt(x)))))
+          formulas=_unary_formulas(lambda x: (f.sqrt(x), 1 / (2 * f.sqrt(x)))),
+          code=lambda lang, out, x: (lang.call("sqrt", x), (f"0.5/{out}",)))
 TANH = Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,),
-          formulas=_unary_formulas(lambda x: (f.tanh(x), 1 - f.tanh(x) ** 2)))
+          formulas=_unary_formulas(lambda x: (f.tanh(x), 1 - f.tanh(x) ** 2)),
+          code=lambda lang, out, x: (lang.call("tanh", x), (f"1.0 - {out}*{out}",)))
 SIGMOID = Op("sigmoid", "σ", _stable_sigmoid, lambda out, x: (out * (1.0 - out),),
-             formulas=_unary_formulas(lambda x: (f.sigma(x), f.sigma(x) * (1 - f.sigma(x)))))
+             formulas=_unary_formulas(lambda x: (f.sigma(x), f.sigma(x) * (1 - f.sigma(x)))),
+             code=lambda lang, out, x: (lang.call("sigmoid", x), (f"{out}*(1.0 - {out})",)))
 RELU = Op("relu", "relu", _relu, lambda out, x: (1.0 if x > 0.0 else 0.0,),
-          formulas=_unary_formulas(lambda x: (f.where_positive(x, x, 0), f.where_positive(x, 1, 0))))
-SUM = Op("sum", "Σ", math.fsum, lambda out, x: (1.0,) * len(x), variadic=True, formulas=_sum_formulas)
-DOT = Op("dot", "·", _dot, _dot_local, variadic=True, formulas=_dot_formulas)
+          formulas=_unary_formulas(lambda x: (f.where_positive(x, x, 0), f.where_positive(x, 1, 0))),
+          code=lambda lang, out, x: (lang.where(f"{x} <= 0.0", "0.0", x),
+                                     (lang.where(f"{x} > 0.0", "1.0", "0.0"),)))
+SUM = Op("sum", "Σ", math.fsum, lambda out, x: (1.0,) * len(x), variadic=True,
+         formulas=_sum_formulas, code=lambda lang, out, x: (lang.total(x), ("1.0",) * len(x)))
+
+
+def _dot_code(lang, out, operands):
+    n = len(operands) // 2
+    weights, inputs = operands[:n], operands[n : 2 * n]
+    # x·w, as the slides write q = xV: q1 = x1*v11 + x2*v21 + x3*v31.
+    terms = [f"{x}*{w}" for w, x in zip(weights, inputs)] + operands[2 * n :]
+    return lang.total(terms), _dot_local(out, operands)
+
+
+DOT = Op("dot", "·", _dot, _dot_local, variadic=True, formulas=_dot_formulas, code=_dot_code)
 LOGSUMEXP = Op(
     "logsumexp",
     "logsumexp",
@@ -255,6 +289,9 @@ LOGSUMEXP = Op(
     lambda out, z: tuple(_exp(zj - out) for zj in z),
     variadic=True,
     formulas=_logsumexp_formulas,
+    code=lambda lang, out, z: (
+        lang.logsumexp(z), tuple(lang.call("exp", f"{zj} - {out}") for zj in z)
+    ),
 )
 
 
@@ -291,8 +328,45 @@ def _cross_entropy_local(out, operands):
     return toward_p + toward_y
 
 
+def _cross_entropy_code(lang, out, operands):
+    # A target written as a number drops out of the text where it is 0 (as in the forward rule).
+    n = len(operands) // 2
+    terms, toward_p, toward_y = [], [], []
+    for p, y in zip(operands[:n], operands[n:]):
+        weight = lang.number(y)
+        log_p = lang.call("log", p)
+        toward_y.append(f"-{log_p}")
+        if weight is None:
+            terms.append(lang.where(f"{y} == 0.0", "0.0", f"{y}*{log_p}"))
+            toward_p.append(lang.where(f"{y} == 0.0", "0.0", f"-{y}/{p}"))
+        elif weight == 0.0:
+            toward_p.append("0.0")
+        else:
+            terms.append(log_p if weight == 1.0 else f"{y}*{log_p}")
+            toward_p.append(f"-{y}/{p}")
+    if not terms:
+        return "0.0", tuple(toward_p + toward_y)
+    total = lang.total(terms)
+    return (f"-{total}" if len(terms) == 1 else f"-({total})"), tuple(toward_p + toward_y)
+
+
 CROSS_ENTROPY = Op("cross_entropy", "−Σ y ln p", _cross_entropy, _cross_entropy_local, variadic=True,
-                   formulas=_cross_entropy_formulas)
+                   formulas=_cross_entropy_formulas, code=_cross_entropy_code)
+
+
+# The functions the ``code`` forms call by name in plain Python: the table's own checked
+# forward rules, so a compiled program refuses log(-1) with the graph's reason.
+CODE_FUNCTIONS = {
+    "exp": math.exp,
+    "expm1": math.expm1,
+    "log": _natural_log,
+    "sqrt": _square_root,
+    "tanh": math.tanh,
+    "sigmoid": _stable_sigmoid,
+    "power": _power_of_values,
+    "logsumexp": _logsumexp,
+    "fsum": math.fsum,
+}
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -313,8 +387,14 @@ def power_op(exponent):
         # x**0 is constant; without this, 0 * 0**-1 would divide by zero.
         return (0.0,) if p == 0.0 else (p * x ** (p - 1.0),)
 
+    def code(lang, out, x):
+        # A whole exponent only: x**1.5 of a negative x is a complex number in Python, not an error.
+        local = "0.0" if p == 0.0 else f"{lang.literal(p)}*{x}**{int(p) - 1}"
+        return f"{x}**{int(p)}", (local,)
+
     return Op("pow", f"^{p:g}", forward, local,
-              formulas=_unary_formulas(lambda x: (x**p, p * x ** (p - 1) if p != 0.0 else 0)))
+              formulas=_unary_formulas(lambda x: (x**p, p * x ** (p - 1) if p != 0.0 else 0)),
+              code=code if float(p).is_integer() else None)
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -331,7 +411,11 @@ def exponential_op(base):
         # d(c**y)/dy = c**y · ln c; for c = 0 the result is a constant 0 (y > 0) or 1 (y = 0).
         return (out * math.log(c) if c > 0.0 else 0.0,)
 
-    return Op("pow", f"{c:g}ʸ", forward, local, formulas=_unary_formulas(
+    def code(lang, out, y):
+        local = f"{out}*{lang.call('log', lang.literal(c))}" if c > 0.0 else "0.0"
+        return f"{lang.literal(c)}**{y}", (local,)
+
+    return Op("pow", f"{c:g}ʸ", forward, local, code=code, formulas=_unary_formulas(
         lambda y: (f.Number(c) ** y, f.Number(c) ** y * f.ln(c) if c > 0.0 else 0)))
 
 
@@ -345,6 +429,10 @@ def leaky_relu_op(slope):
         lambda out, x: (1.0 if x > 0.0 else slope,),
         formulas=_unary_formulas(
             lambda x: (f.where_positive(x, x, slope * x), f.where_positive(x, 1, slope))),
+        code=lambda lang, out, x: (
+            lang.where(f"{x} > 0.0", x, f"{lang.literal(slope)}*{x}"),
+            (lang.where(f"{x} > 0.0", "1.0", lang.literal(slope)),),
+        ),
     )
 
 
@@ -359,6 +447,10 @@ def elu_op(alpha):
         lambda out, x: (1.0 if x > 0.0 else out + alpha,),
         formulas=_unary_formulas(lambda x: (
             f.where_positive(x, x, alpha * (f.exp(x) - 1)), f.where_positive(x, 1, alpha * f.exp(x)))),
+        code=lambda lang, out, x: (
+            lang.where(f"{x} > 0.0", x, f"{lang.literal(alpha)}*{lang.call('expm1', x)}"),
+            (lang.where(f"{x} > 0.0", "1.0", f"{out} + {lang.literal(alpha)}"),),
+        ),
     )
 
 
@@ -388,7 +480,15 @@ def softmax_op(k):
         )
         return f.Formulas(f.exp(z[k]) / _sum_of_exponentials(z), local, f.numbered("z", arity))
 
-    return Op("softmax", f"softmax[{k + 1}]", forward, local, variadic=True, formulas=formulas)
+    def code(lang, out, z):
+        shift = lang.logsumexp(z)
+        return lang.call("exp", f"{z[k]} - {shift}"), tuple(
+            f"{out}*(1.0 - {out})" if j == k else f"-{out}*{lang.call('exp', f'{zj} - {shift}')}"
+            for j, zj in enumerate(z)
+        )
+
+    return Op("softmax", f"softmax[{k + 1}]", forward, local, variadic=True,
+              formulas=formulas, code=code)
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -410,7 +510,14 @@ def log_softmax_op(k):
         local = tuple((1 if j == k else 0) - f.exp(zj) / denominator for j, zj in enumerate(z))
         return f.Formulas(z[k] - f.ln(denominator), local, f.numbered("z", arity))
 
-    return Op("log_softmax", f"log_softmax[{k + 1}]", forward, local, variadic=True, formulas=formulas)
+    def code(lang, out, z):
+        return f"{z[k]} - {lang.logsumexp(z)}", tuple(
+            f"{'1.0' if j == k else '0.0'} - {lang.call('exp', f'{zj} - ({z[k]} - {out})')}"
+            for j, zj in enumerate(z)
+        )
+
+    return Op("log_softmax", f"log_softmax[{k + 1}]", forward, local, variadic=True,
+              formulas=formulas, code=code)
 
 
 # ----- recording a node ------------------------------------------------------------------

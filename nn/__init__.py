@@ -31,6 +31,7 @@ from nn.regularization import (
 from nn.scaling import MinMaxScaler, StandardScaler
 from nn.schedules import CosineAnnealing, ExponentialDecay, StepDecay
 from nn.serialization import ModelFileError, from_dict, load, load_into, save, to_dict
+from nn.torch_models import from_torch, to_torch
 from nn.training import History, accuracy, predict, predict_values, train
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_from_probabilities",
     "from_dict",
+    "from_torch",
     "hinge",
     "l1_penalty",
     "layer_norm_penalty",
@@ -77,5 +79,6 @@ __all__ = [
     "save",
     "squared_l2_penalty",
     "to_dict",
+    "to_torch",
     "weight_decay_penalty",
 ]

@@ -67,6 +67,9 @@ CHILD_TIMEOUT = 600
 
 TARGET_STEP_SPEEDUP = 8.0
 TARGET_EPOCH_SPEEDUP = 15.0
+# Issue 14: the compiled program's epoch against micrograd's and against tracegrad's graph epoch.
+TARGET_COMPILED_EPOCH_SPEEDUP = 60.0
+TARGET_COMPILED_OVER_GRAPH = 3.0
 TARGET_BYTES_PER_NODE = 200.0
 
 
@@ -239,18 +242,66 @@ def measure_step(library, args):
     return stopwatch.result(losses=losses)
 
 
-def measure_epoch(library, args):
+def time_epochs(library, args, epoch):
+    """Time ``epoch(model, points, labels)`` (returns the last loss as a number) on fresh models."""
     points, labels = two_moons(args.points)
     stopwatch, final_losses = Stopwatch(), []
     for _ in range(args.repeats):
         model = library.model()
         gc.collect()
         with stopwatch:
-            for _ in range(args.steps):
-                loss = training_step(library, model, points, labels)
-        final_losses.append(loss.data)
-        del loss, model
-    return stopwatch.result(losses=final_losses)
+            loss = epoch(model, points, labels)
+        final_losses.append(loss)
+        parameters = [parameter.data for parameter in model.parameters()]
+        del model
+    return stopwatch.result(losses=final_losses, parameters=parameters)
+
+
+def measure_epoch(library, args):
+    def epoch(model, points, labels):
+        for _ in range(args.steps):
+            loss = training_step(library, model, points, labels)
+        return loss.data
+
+    return time_epochs(library, args, epoch)
+
+
+def compiled_training_step(autograd, model, points, labels, programs):
+    """The same step from compiled programs: one per label (the label is written into it),
+    recorded from the first example that has it, then replayed for every example.
+
+    The program's inputs are the weights and the example's two coordinates; its
+    gradients are summed over the examples and averaged, as the mean loss does.
+    Returns the loss as a number.
+    """
+    parameters = model.parameters()
+    weights = [parameter.data for parameter in parameters]
+    totals = [0.0] * len(weights)
+    losses = []
+    for point, label in zip(points, labels):
+        program = programs.get(label)
+        if program is None:
+            coordinates = [autograd.Constant(number) for number in point]
+            hinge = (1 - label * model(coordinates)).relu()
+            program = autograd.compile_graph(hinge, inputs=[*parameters, *coordinates])
+            programs[label] = program
+        loss, gradients, _ = program.run(weights + list(point))
+        totals = [total + gradient for total, gradient in zip(totals, gradients)]
+        losses.append(loss)
+    for parameter, total in zip(parameters, totals):
+        parameter.data -= LEARNING_RATE * (total / len(points))
+    return math.fsum(losses) / len(points)
+
+
+def measure_epoch_compiled(library, args):
+    """The epoch from compiled programs, compiling included (tracegrad only)."""
+    def epoch(model, points, labels):
+        programs = {}
+        for _ in range(args.steps):
+            loss = compiled_training_step(library.autograd, model, points, labels, programs)
+        return loss
+
+    return time_epochs(library, args, epoch)
 
 
 def measure_wide_sum(library, args):
@@ -381,6 +432,7 @@ def measure_step_graph(library, args):
 MEASUREMENTS = {
     "step": measure_step,
     "epoch": measure_epoch,
+    "epoch_compiled": measure_epoch_compiled,
     "wide_sum": measure_wide_sum,
     "chain": measure_chain,
     "memory": measure_memory,
@@ -477,6 +529,13 @@ def speedup_cell(tracegrad_result, micrograd_result, target=None):
     return cell, f">= {target:g}x: {verdicts[wall >= target, cpu >= target]}"
 
 
+def parameter_difference(first, second):
+    """The largest |a − b| / max(1, |b|) over the parameters two runs ended with."""
+    if "parameters" not in first or "parameters" not in second:
+        return "n/a"
+    return f"{max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(first['parameters'], second['parameters'])):.1e}"
+
+
 def bytes_per_node(result, key):
     value = result.get(key)
     return value / result["nodes"] if isinstance(value, (int, float)) else None
@@ -564,6 +623,9 @@ def run_parent(args):
     log(f"{sizes['steps']}-step epoch ...")
     epoch = both(python, "epoch", points=sizes["points"], steps=sizes["steps"],
                  repeats=sizes["epoch_repeats"])
+    log(f"{sizes['steps']}-step epoch from a compiled program ...")
+    compiled_epoch = run_child(python, "tracegrad", "epoch_compiled", points=sizes["points"],
+                               steps=sizes["steps"], repeats=sizes["epoch_repeats"])
     log(f"{sizes['wide']:,}-wide sum ...")
     wide = both(python, "wide_sum", size=sizes["wide"], repeats=sizes["chain_repeats"])
     wide_raised = run_child(python, "micrograd", "wide_sum", size=sizes["wide"],
@@ -594,6 +656,14 @@ def run_parent(args):
     epoch_ratio, epoch_target = speedup_cell(*epoch, TARGET_EPOCH_SPEEDUP)
     rows.append((f"{sizes['steps']}-step epoch, back to back", time_cell(epoch[0]),
                  time_cell(epoch[1]), epoch_ratio, epoch_target))
+    compiled_ratio, compiled_target = speedup_cell(compiled_epoch, epoch[1],
+                                                   TARGET_COMPILED_EPOCH_SPEEDUP)
+    over_graph, over_graph_target = speedup_cell(compiled_epoch, epoch[0], TARGET_COMPILED_OVER_GRAPH)
+    rows.append((f"{sizes['steps']}-step epoch, compiled program (autograd.compile_graph)",
+                 time_cell(compiled_epoch), time_cell(epoch[1]), compiled_ratio, compiled_target))
+    rows.append((f"{sizes['steps']}-step epoch, compiled program over tracegrad's graph epoch",
+                 time_cell(compiled_epoch), f"tracegrad graph: {time_cell(epoch[0])}", over_graph,
+                 over_graph_target))
 
     def deep_row(title, pair, raised_result):
         micrograd_cell = time_cell(pair[1])
@@ -634,6 +704,10 @@ def run_parent(args):
                 print(f"  {name:5} {library:9} times: {times}; losses: {losses}")
             else:
                 print(f"  {name:5} {library:9} {result}")
+    print(f"  epoch compiled  times: {compiled_epoch.get('times', compiled_epoch)}; "
+          f"losses: {compiled_epoch.get('losses')}")
+    print(f"  parameters after {sizes['steps']} steps, compiled against graph: largest difference "
+          f"{parameter_difference(compiled_epoch, epoch[0])}")
     for library, result in zip(("tracegrad", "micrograd"), step_graph):
         print(f"  one step's graph, {library:9} {result}")
     for (kind, tool), pair in memory.items():
