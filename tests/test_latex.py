@@ -34,6 +34,15 @@ def test_the_document_holds_matrices_formulas_derivations_and_update():
     assert _worked(beamer=True).startswith(r"\documentclass{beamer}")
 
 
+def test_headings_are_the_slides_and_name_each_derivative_as_a_formula():
+    document = _worked()
+    for heading in ("Linear transform:", "Activation function: sigmoid:", "Softmax:",
+                    "Cost function: multi-class cross-entropy:"):
+        assert heading in document
+    assert r"\section*{The chain rule for $\partial L/\partial w_{11}$}" in document
+    assert r"\section*{The chain rule for $\partial L/\partial v_{11}$}" in document
+
+
 def _hostile_graph():
     x = autograd.Value(0.5, label=HOSTILE)
     out = (x * 2.0).sigmoid()

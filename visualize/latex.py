@@ -12,7 +12,7 @@ beamer for slides (texlive-latex-recommended).
 """
 
 import autograd
-from autograd.formulas import LATEX, latex_text
+from autograd.formulas import LATEX, latex_name, latex_text
 
 from visualize.explain import explain
 from visualize.matrices import layer_matrices
@@ -31,6 +31,19 @@ def _fitted(aligned_lines):
     return "\\[\\fitwidth{$\\displaystyle " + aligned_lines + "$}\\]"
 
 
+# The slides' headings for the derivatives they list ("Gradient Descent -- Some Derivatives").
+SLIDE_HEADINGS = {
+    "dot": "Linear transform",
+    "sigmoid": "Activation function: sigmoid",
+    "tanh": "Activation function: tanh",
+    "relu": "Activation function: ReLU",
+    "leaky_relu": "Activation function: leaky ReLU",
+    "elu": "Activation function: ELU",
+    "softmax": "Softmax",
+    "cross_entropy": "Cost function: multi-class cross-entropy",
+}
+
+
 def _derivative_formulas(root):
     """One display per operation the graph uses: d out / d (first input) in the table's names."""
     seen, lines = set(), []
@@ -45,7 +58,8 @@ def _derivative_formulas(root):
         names = list(table.names)
         derivative = LATEX.derivative("", LATEX.name(names[0]))
         out = table.out.latex(names)
-        lines.append((latex_text(op.name), f"{derivative}\\left({out}\\right) = {table.local[0].latex(names)}"))
+        heading = latex_text(SLIDE_HEADINGS.get(op.name, op.name))
+        lines.append((heading, f"{derivative}\\left({out}\\right) = {table.local[0].latex(names)}"))
     return lines
 
 
@@ -67,9 +81,11 @@ def _sections(root, model, derivations, learning_rate, digits):
         sections.append(("Local derivatives", body))
     for node in derivations:
         explanation = explain(root, node, digits=digits)
-        title = f"The chain rule for d{explanation.name(root)}/d{explanation.name(node)}"
+        # The heading names the derivative as the formulas do: ∂L/∂w_{11}, each label escaped.
+        title = (f"The chain rule for $\\partial {latex_name(explanation.name(root))}"
+                 f"/\\partial {latex_name(explanation.name(node))}$")
         aligned = explanation.to_latex().replace("align*", "aligned")
-        sections.append((latex_text(title), _fitted(aligned)))
+        sections.append((title, _fitted(aligned)))
     if matrices is not None:
         body = "\n".join(
             f"{latex_text(caption)}:\n{_fitted(line)}"
