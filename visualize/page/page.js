@@ -2,7 +2,9 @@
  *
  * Python computed and formatted every number (visualize/lecture.py); this script
  * only shows and hides them, writing text with textContent (never HTML), so a
- * label cannot run as code. Every id in the drawing comes from the page data.
+ * label cannot run as code. The one markup it inserts, the slides' formulas, is
+ * MathML parsed as XML and checked element by element first (mathElement).
+ * Every id in the drawing comes from the page data.
  */
 "use strict";
 (function () {
