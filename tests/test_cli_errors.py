@@ -265,13 +265,23 @@ def tracegrad(*argv, **options):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full to simulate a full disk")
-@pytest.mark.parametrize("argv", [["calc-graph"], ["worked-example", "--json"], ["demo"], []])
+@pytest.mark.parametrize("argv", [["calc-graph"], ["worked-example", "--json"], ["demo"], [],
+                                  ["--help"], ["--version"], ["train", "--help"]])
 def test_a_full_disk_on_standard_output_is_one_line(argv):
     with open("/dev/full", "w") as full:
         result = tracegrad(*argv, stdout=full)
     assert result.returncode == WRITE
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.endswith("error: cannot write to standard output: No space left on device\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full to simulate a full disk")
+def test_an_error_that_cannot_be_shown_still_exits_with_its_own_code():
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "visualize.cli", "train", "--epochs", "x"],
+                                env={**os.environ, "PYTHONPATH": str(WORKTREE)}, stderr=full,
+                                timeout=120)
+    assert result.returncode == READ
 
 
 def test_a_terminal_that_cannot_encode_sigma_gets_escapes_not_a_traceback():

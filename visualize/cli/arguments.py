@@ -85,6 +85,25 @@ class Parser(argparse.ArgumentParser):
             parser.error(f"unrecognized arguments: {' '.join(extras)}")
         return namespace
 
+    def _print_message(self, message, file=None):
+        # argparse's one writer, behind --help and --version, which swallows a failed
+        # write: a full disk there is an output failure like any other (one line, exit
+        # code 5), not a silent success. (A private hook, stable since Python 3.2; no
+        # public one covers --version.)
+        if not message:
+            return
+        stream = file or sys.stderr
+        try:
+            stream.write(message)
+            stream.flush()
+        except OSError as error:
+            if stream is sys.stderr:
+                return  # an error message that cannot be shown: its exit code still says it
+            failure = _output_failure(stream, error)
+            if isinstance(failure, OutputClosed):
+                raise SystemExit(failure.exit_code) from None
+            super().exit(failure.exit_code, f"{self.prog}: error: {failure}\n")
+
     def error(self, message):
         if message.endswith("expected one argument"):
             # argparse reads -1e-3 or -inf as an option of its own, not as the value before it.
