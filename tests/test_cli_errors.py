@@ -82,6 +82,7 @@ BAD_COMMAND_LINES = [
     (["calc-graph", "--digits", "-1"], VALUE, "--digits"),
     (["calc-graph", "--out", "{file}"], WRITE, "--out"),
     # train: values
+    (["train", "--dataset", "xor", "--samples", "10"], VALUE, "--samples"),
     (["train", "--noise", "-1"], VALUE, "--noise"),
     (["train", "--noise", "1e308"], VALUE, "--noise"),
     (["train", "--noise", "nan"], VALUE, "--noise"),

@@ -37,8 +37,8 @@ def _dataset(args):
     from nn import data
 
     if args.dataset == "xor":
-        # Eight noisy copies of each corner: the four bare corners make a dull picture.
-        return data.xor(n_per_corner=max(args.samples // 4, 1), noise=args.noise, seed=args.seed)
+        # Noisy copies of each corner (--samples is a multiple of 4, checked with the options).
+        return data.xor(n_per_corner=args.samples // 4, noise=args.noise, seed=args.seed)
     maker = getattr(data, args.dataset)
     return maker(n_samples=args.samples, noise=args.noise, seed=args.seed)
 
@@ -65,6 +65,10 @@ def _weight_count(sizes):
 def _check_options(args):
     """Refuse every value and combination the training cannot use, before any work."""
     check_number("--samples", args.samples, minimum=4, maximum=MAX_SAMPLES)
+    if args.dataset == "xor" and args.samples % 4:
+        raise InvalidValue(f"--samples {args.samples} for --dataset xor: it has four corners with "
+                           f"the same number of points each, so a multiple of 4 "
+                           f"({args.samples // 4 * 4} or {args.samples // 4 * 4 + 4})")
     check_number("--noise", args.noise, minimum=0, maximum=MAX_NOISE)
     for width in args.hidden:
         check_number("--hidden", width, minimum=1, maximum=MAX_WEIGHTS)
@@ -198,7 +202,8 @@ def add_command(commands):
     command.add_argument("--dataset", choices=DATASETS, default="two_moons",
                          help="the toy dataset (default two_moons)")
     command.add_argument("--samples", type=whole_number, default=100, metavar="N",
-                         help=f"how many points, 4 to {MAX_SAMPLES:,} (default 100)")
+                         help=f"how many points, 4 to {MAX_SAMPLES:,} (default 100; a multiple "
+                              "of 4 for xor, the same number at each corner)")
     command.add_argument("--noise", type=number, default=0.1,
                          help=f"Gaussian noise on each point, 0 to {MAX_NOISE:g} (default 0.1)")
     command.add_argument("--hidden", type=widths, default=[8, 8], metavar="WIDTHS",
