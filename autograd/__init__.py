@@ -6,6 +6,9 @@
 >>> c.backward()
 >>> a.grad
 12.0
+
+Public modules beside these names: ``autograd.formulas`` (each operation's local
+derivatives as formulas, written as text, LaTeX or MathML, for explanations to show).
 """
 
 from autograd.errors import (
@@ -38,6 +41,7 @@ from autograd.stepping import BackwardStep, Contribution, backward_steps
 from autograd.higher import grad
 from autograd.gradcheck import GradcheckResult, GradientComparison, gradcheck
 from autograd.program import GraphProgram, NotCompilableError, compile_graph
+from autograd import formulas
 
 __version__ = "0.1.0"
 
@@ -63,6 +67,7 @@ __all__ = [
     "elu",
     "enable_grad",
     "exp",
+    "formulas",
     "grad",
     "gradcheck",
     "is_recording",

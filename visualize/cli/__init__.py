@@ -39,7 +39,7 @@ import os
 import sys
 
 import autograd
-from autograd.errors import TracegradError
+from autograd import TracegradError
 from visualize.cli import calc_graph, demo, notebooks, train, worked_example
 from visualize.cli.arguments import (
     BUG, INTERRUPTED, NUMERIC_FAILURE, SUCCESS, CommandError, OutputClosed, Parser, flush_output,

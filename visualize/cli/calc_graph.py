@@ -1,6 +1,6 @@
 """``tracegrad calc-graph``: the slides' h = σ(w0 + w1·x1 + w2·x2), l = (y − h)², by the numbers."""
 
-from autograd.errors import TracegradError
+from autograd import TracegradError
 from visualize.cli.arguments import SUCCESS, NumericFailure, check_number, number, shown
 from visualize.cli.slide_examples import (
     SLIDES_LEARNING_RATE, add_example_command, check_example_options, check_step, report_pictures,

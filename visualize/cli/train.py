@@ -10,7 +10,7 @@ import argparse
 import pathlib
 import sys
 
-from autograd.errors import TracegradError
+from autograd import TracegradError
 from visualize.cli.arguments import (
     SUCCESS, CannotWrite, InvalidValue, NumericFailure, check_number, number, prepare_folder, say,
     shown, whole_number, widths,
