@@ -37,7 +37,7 @@ from visualize.exercise_networks import (
     calc_graph_network, graph_network, random_network, worked_example_network,
 )
 from visualize.explain import explain
-from visualize.tables import format_number, grouped
+from visualize.tables import format_number, grouped, node_names
 
 FORWARD, LOCAL, GRADIENT, UPDATE = "forward", "local", "gradient", "update"
 KINDS = (FORWARD, LOCAL, GRADIENT, UPDATE)
@@ -284,7 +284,8 @@ class Exercise:
     def _formula_rows(self, left, formula, style):
         digits = self.decimals
         inputs = self.node.inputs
-        names = [style.name(grouped(s.label) if s.label else "?") for s in inputs]
+        known = node_names(self.network.root)  # an unlabelled input is t<row>, as on the tape
+        names = [style.name(grouped(known[s])) for s in inputs]
         numbers = [style.name(format_number(s.data, digits)) for s in inputs]
         if not isinstance(formula, Input):
             # 0.25 + 0.25 + (−0.5), not 0.25 + 0.25 + −0.5
