@@ -120,6 +120,25 @@ BAD_COMMAND_LINES = [
     (["train", "--out", ""], VALUE, "--out"),
     (["train", "--out", "{file}"], WRITE, "--out"),
     (["train", "--out", "{file}/pictures"], WRITE, "--out"),
+    # exercises
+    (["exercises"], READ, "--out"),
+    (["exercises", "--out", ""], VALUE, "--out"),
+    (["exercises", "--out", "{file}"], WRITE, "--out"),
+    (["exercises", "--out", "sheet", "--shape", "3-x-3"], READ, "--shape"),
+    (["exercises", "--out", "sheet", "--shape", "3"], READ, "--shape"),
+    (["exercises", "--out", "sheet", "--shape", "3-20-3"], VALUE, "--shape"),
+    (["exercises", "--out", "sheet", "--shape", "3-0-3"], VALUE, "--shape"),
+    (["exercises", "--out", "sheet", "--count", "0"], VALUE, "--count"),
+    (["exercises", "--out", "sheet", "--count", "1000"], VALUE, "--count"),
+    (["exercises", "--out", "sheet", "--count", "two"], READ, "--count"),
+    (["exercises", "--out", "sheet", "--seed=-1"], VALUE, "--seed"),
+    (["exercises", "--out", "sheet", "--decimals", "0"], VALUE, "--decimals"),
+    (["exercises", "--out", "sheet", "--learning-rate", "nan"], VALUE, "--learning-rate"),
+    (["exercises", "--out", "sheet", "--activation", "gelu"], READ, "--activation"),
+    (["exercises", "--out", "sheet", "--output", "identity"], VALUE, "--output"),
+    (["exercises", "--out", "sheet", "--shape", "3-2-1"], VALUE, "--output"),
+    (["exercises", "--out", "sheet", "--kinds", "forward,backward"], READ, "--kinds"),
+    (["exercises", "--out", "sheet", "--graph", "mnist"], READ, "--graph"),
 ]
 
 

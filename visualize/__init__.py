@@ -17,12 +17,14 @@ from visualize.frames import frames
 from visualize.html import export_html
 from visualize.view import GraphView, view
 from visualize.matrices import MatrixView, layer_matrices
+from visualize.exercises import exercises
 
 __all__ = [
     "GraphView",
     "MatrixView",
     "RendererNotFound",
     "draw",
+    "exercises",
     "explain",
     "export_html",
     "find_dot",

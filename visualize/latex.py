@@ -18,7 +18,7 @@ from visualize.explain import explain
 from visualize.matrices import layer_matrices
 from visualize.saving import save_file
 
-_PREAMBLE = r"""\usepackage[utf8]{inputenc}
+PREAMBLE = r"""\usepackage[utf8]{inputenc}
 \usepackage[T1]{fontenc}
 \usepackage{amsmath}
 \usepackage{graphicx}
@@ -27,7 +27,7 @@ _PREAMBLE = r"""\usepackage[utf8]{inputenc}
 """
 
 
-def _fitted(aligned_lines):
+def fitted(aligned_lines):
     return "\\[\\fitwidth{$\\displaystyle " + aligned_lines + "$}\\]"
 
 
@@ -70,14 +70,14 @@ def _sections(root, model, derivations, learning_rate, digits):
     if matrices is not None:
         forward_count = sum(2 if layer.activation else 1 for layer in matrices.layers)
         body = "\n".join(
-            f"{latex_text(caption)}:\n{_fitted(line)}"
+            f"{latex_text(caption)}:\n{fitted(line)}"
             for caption, line in zip(matrices.captions()[:forward_count],
                                      matrices.to_latex_lines()[:forward_count])
         )
         sections.append(("Forward pass", body))
     formulas = _derivative_formulas(root)
     if formulas:
-        body = "\n".join(f"{name}:\n{_fitted(line)}" for name, line in formulas)
+        body = "\n".join(f"{name}:\n{fitted(line)}" for name, line in formulas)
         sections.append(("Local derivatives", body))
     for node in derivations:
         explanation = explain(root, node, digits=digits)
@@ -85,10 +85,10 @@ def _sections(root, model, derivations, learning_rate, digits):
         title = (f"The chain rule for $\\partial {latex_name(explanation.name(root))}"
                  f"/\\partial {latex_name(explanation.name(node))}$")
         aligned = explanation.to_latex().replace("align*", "aligned")
-        sections.append((title, _fitted(aligned)))
+        sections.append((title, fitted(aligned)))
     if matrices is not None:
         body = "\n".join(
-            f"{latex_text(caption)}:\n{_fitted(line)}"
+            f"{latex_text(caption)}:\n{fitted(line)}"
             for caption, line in zip(matrices.captions()[forward_count:],
                                      matrices.to_latex_lines()[forward_count:])
         )
@@ -110,11 +110,11 @@ def latex_document(root, *, model=None, derivations=(), learning_rate=0.5, digit
         frames = "\n".join(
             f"\\begin{{frame}}{{{heading}}}\n{body}\n\\end{{frame}}" for heading, body in sections
         )
-        return (f"\\documentclass{{beamer}}\n{_PREAMBLE}\\title{{{safe_title}}}\n\\date{{}}\n"
+        return (f"\\documentclass{{beamer}}\n{PREAMBLE}\\title{{{safe_title}}}\n\\date{{}}\n"
                 f"\\begin{{document}}\n\\begin{{frame}}\\titlepage\\end{{frame}}\n{frames}\n"
                 "\\end{document}\n")
     body = "\n".join(f"\\section*{{{heading}}}\n{text}" for heading, text in sections)
-    return (f"\\documentclass{{article}}\n{_PREAMBLE}\\title{{{safe_title}}}\n\\date{{}}\n"
+    return (f"\\documentclass{{article}}\n{PREAMBLE}\\title{{{safe_title}}}\n\\date{{}}\n"
             f"\\begin{{document}}\n\\maketitle\n{body}\n\\end{{document}}\n")
 
 

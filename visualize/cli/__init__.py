@@ -7,7 +7,8 @@ Commands (each has ``--help`` with an example), one module each:
   the slides print, with the differences flagged; ``--json``; ``--out DIR`` for pictures;
 * ``calc-graph``: the same for h(x) = σ(w0 + w1·x1 + w2·x2), l = (y − h)²;
 * ``train``: a small MLP on a toy dataset, with a progress bar and two pictures;
-* ``notebooks``: copy the lecture notebooks into a folder.
+* ``notebooks``: copy the lecture notebooks into a folder;
+* ``exercises``: a seeded exercise sheet and its solution sheet (Markdown, HTML, LaTeX, PDF).
 
 A command never shows a traceback. Every error a user can cause is one line on
 standard error that names the option at fault, such as
@@ -40,13 +41,13 @@ import sys
 
 import autograd
 from autograd import TracegradError
-from visualize.cli import calc_graph, demo, notebooks, train, worked_example
+from visualize.cli import calc_graph, demo, exercises, notebooks, train, worked_example
 from visualize.cli.arguments import (
     BUG, INTERRUPTED, NUMERIC_FAILURE, SUCCESS, CommandError, OutputClosed, Parser, flush_output,
     one_line, say,
 )
 
-COMMANDS = (demo, worked_example, calc_graph, train, notebooks)
+COMMANDS = (demo, worked_example, calc_graph, train, notebooks, exercises)
 
 
 def build_parser():
