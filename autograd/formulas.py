@@ -507,8 +507,11 @@ class Style:
     plus, minus, negative, ellipsis, times = " + ", " − ", "−", "…", " · "
 
     def name(self, label):
-        """A label or a number (``"-0.5"``) as this style writes a name."""
-        return "−" + label[1:] if label.startswith("-") else label
+        """A label or a number (``"-0.5"``) as this style writes a name; a label that is
+        not one symbol (``y-h``) in brackets, so ∂(y-h)/∂h and 2·(y-h) read right."""
+        if _NUMBER.fullmatch(label):
+            return "−" + label[1:] if label.startswith("-") else label
+        return label if reads_as_one_symbol(label) else f"({label})"
 
     def is_negative(self, written_name):
         return written_name.startswith("−")
@@ -553,7 +556,10 @@ class LatexStyle(Style):
     plus, minus, negative, ellipsis, times = " + ", " - ", "-", "\\dots", " \\cdot "
 
     def name(self, label):
-        return latex_name(label)
+        written = latex_name(label)
+        if _NUMBER.fullmatch(label) or reads_as_one_symbol(label):
+            return written
+        return f"\\left({written}\\right)"
 
     def is_negative(self, written_name):
         return written_name.startswith("-")
@@ -595,7 +601,10 @@ class MathmlStyle(Style):
     _OPEN = "<mrow><mo>(</mo>"
 
     def name(self, label):
-        return mathml_name(label)
+        written = mathml_name(label)
+        if _NUMBER.fullmatch(label) or reads_as_one_symbol(label):
+            return written
+        return f"{self._OPEN}{written}<mo>)</mo></mrow>"
 
     def is_negative(self, written_name):
         return written_name.startswith("<mrow><mo>−</mo>")
@@ -649,6 +658,18 @@ _LATEX_SYMBOLS = {
     "−": "-", "·": "\\textperiodcentered{}", "η": "$\\eta$", "∇": "$\\nabla$", "σ": "$\\sigma$",
     "∂": "$\\partial$", "→": "$\\to$", "…": "\\ldots{}", "²": "\\textsuperscript{2}",
 }
+# Brackets that already make a label one symbol: ‖V‖, (a+b), [x].
+_CLOSING = {"(": ")", "[": "]", "‖": "‖", "|": "|"}
+
+
+def reads_as_one_symbol(label):
+    """Whether a label reads as one symbol in a formula: letters and digits (w11, q¹1, Σw²,
+    b_v) or a label closed by a pair of brackets (‖V‖); ``y-h`` or ``a b`` do not."""
+    if label.replace("_", "").isalnum():
+        return True
+    return len(label) > 1 and _CLOSING.get(label[0]) == label[-1]
+
+
 _NUMBER = re.compile(r"[-−]?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?")
 _SUBSCRIPTED = re.compile(r"([A-Za-z])([A-Za-z]?)_?([0-9]+)")
 _GREEK = {"σ": ("\\sigma", "σ"), "η": ("\\eta", "η"), "θ": ("\\theta", "θ"), "λ": ("\\lambda", "λ")}

@@ -111,3 +111,15 @@ def test_worked_example_command_prints_the_w11_derivation(capsys):
     start = lines.index(SLIDE_W11_TEXT[0])
     assert lines[start:start + 4] == [line.strip() for line in SLIDE_W11_TEXT]
     assert "∂L/∂v11 = −0.0273 + 0.0277 + 0.0113" in out
+
+
+def test_a_label_that_is_not_one_symbol_is_bracketed_in_every_style():
+    from nn.examples import calc_graph_example
+
+    example = calc_graph_example(backward=True)
+    explanation = explain(example.loss, example.w1)
+    text = explanation.derivation()
+    assert "∂l/∂(y-h) · ∂(y-h)/∂h" in text and "2(y-h)" in text  # never ∂y-h or 2·y-h
+    assert r"\partial \left(\text{y-h}\right)" in explanation.to_latex()
+    root, _ = _mathml_rows(explanation.to_mathml())
+    assert "<mo>(</mo><mtext>y-h</mtext><mo>)</mo>" in explanation.to_mathml()
