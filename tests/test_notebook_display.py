@@ -103,3 +103,7 @@ def test_a_drawing_shrinks_to_the_cell_keeping_its_proportions(outputs):
     width, height = (float(number) for number in re.search(
         r'width="([\d.]+)pt" height="([\d.]+)pt"', opening).groups())
     assert width > 1500 and f"0.00 0.00 {width:.2f} {height:.2f}" in opening
+    # As HTML too, the SVG inline (no XML prolog), which an exported notebook shows as such.
+    page = outputs["drawing"]["text/html"]
+    assert page.startswith('<div class="tracegrad-graph"><svg style="max-width:100%;height:auto"')
+    assert "<?xml" not in page and ">w11<" in page

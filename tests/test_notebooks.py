@@ -144,3 +144,16 @@ def test_the_plotting_lectures_show_their_plots(run_lecture):
         images = [output for cell in run_lecture(name).cells for output in cell.get("outputs", [])
                   if "image/png" in output.get("data", {})]
         assert len(images) == 1, name
+
+
+def test_the_worked_example_lecture_shows_the_stepper_and_rich_tables(run_lecture):
+    require_module("anywidget", "the live stepper widget in a notebook")
+    shown = [output["data"] for cell in run_lecture("01_worked_example.ipynb").cells
+             for output in cell.get("outputs", []) if "data" in output]
+    widgets = [data for data in shown if "application/vnd.jupyter.widget-view+json" in data]
+    assert [data["text/plain"] for data in widgets] == [
+        "<stepper: Backpropagation through L, step 1 of 31>"]
+    pages = [data["text/html"] for data in shown if "text/html" in data]
+    assert any("backward done: 26 steps" in page for page in pages)  # visualize.steps
+    assert any("<caption>gradcheck: all gradients agree" in page for page in pages)
+    assert any("The weights after one step" in page and "<math" in page for page in pages)

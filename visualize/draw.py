@@ -107,6 +107,12 @@ class DrawnGraph(graphviz.Digraph):
         svg = super()._repr_image_svg_xml()
         return SVG_ELEMENT.sub(lambda start: f"{start.group(0)} {FIT_TO_CELL}", svg, count=1)
 
+    def _repr_html_(self):
+        """The same picture inline in the page: notebooks exported to HTML (nbconvert) show
+        an SVG result as an ``<img>`` at its own size, cut off at the cell's right edge."""
+        svg = self._repr_image_svg_xml()
+        return f'<div class="tracegrad-graph">{svg[SVG_ELEMENT.search(svg).start():]}</div>'
+
     def render(self, filename=None, directory=None, view=False, cleanup=False, format=None,
                **options):
         """Save the picture as graphviz's own ``render`` does, through tracegrad's renderer.
