@@ -6,6 +6,7 @@ gradient, then nudges each input by ±h and compares with
 every input agrees.
 """
 
+import html
 from dataclasses import dataclass
 
 from autograd.errors import TracegradError, UndefinedOperationError
@@ -43,9 +44,10 @@ class GradcheckResult:
     def __bool__(self):
         return self.ok
 
-    def __str__(self):
-        header = ("input", "backprop", "central diff", "abs error", "verdict")
-        rows = [
+    header = ("input", "backprop", "central diff", "abs error", "verdict")
+
+    def _rows(self):
+        return [
             (
                 _printable(c.label),
                 f"{c.analytic:.8g}",
@@ -55,6 +57,13 @@ class GradcheckResult:
             )
             for c in self.comparisons
         ]
+
+    def _verdict(self):
+        verdict = "all gradients agree" if self.ok else f"{len(self.mismatches)} mismatch(es)"
+        return f"gradcheck: {verdict} (atol={self.atol:g}, rtol={self.rtol:g})"
+
+    def __str__(self):
+        header, rows = self.header, self._rows()
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
         # Labels and verdicts read left to right; numbers line up on the right.
         aligned = (str.ljust, str.rjust, str.rjust, str.rjust, str.ljust)
@@ -62,9 +71,23 @@ class GradcheckResult:
             "  ".join(align(cell, w) for align, cell, w in zip(aligned, row, widths)).rstrip()
             for row in [header, *rows]
         ]
-        verdict = "all gradients agree" if self.ok else f"{len(self.mismatches)} mismatch(es)"
-        lines.append(f"gradcheck: {verdict} (atol={self.atol:g}, rtol={self.rtol:g})")
+        lines.append(self._verdict())
         return "\n".join(lines)
+
+    def _repr_html_(self):
+        # Plain string building: the engine depends on nothing, not even on visualize's tables.
+        head = "".join(f"<th>{cell}</th>" for cell in self.header)
+        body = []
+        for row in self._rows():
+            label, *numbers, verdict = (html.escape(cell) for cell in row)
+            colour = "#047857" if verdict == "ok" else "#b91c1c"
+            body.append(
+                f"<tr><td>{label}</td>"
+                + "".join(f'<td style="text-align:right">{number}</td>' for number in numbers)
+                + f'<td style="color:{colour};font-weight:bold">{verdict}</td></tr>'
+            )
+        return (f'<table class="tracegrad-gradcheck"><caption>{html.escape(self._verdict())}'
+                f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
     # At a REPL prompt the table is what a student wants to see, not the fields.
     __repr__ = __str__

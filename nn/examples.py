@@ -15,6 +15,7 @@ l(x, y) = (y − h(x))², with sample numbers chosen so the gradients come out r
 misprints), so callers can show "slides vs exact"; ``compare_with_slides`` does it.
 """
 
+import html
 from dataclasses import dataclass, field
 
 import autograd
@@ -120,8 +121,23 @@ class SteppedWeights:
     W: list[list[float]]
     learning_rate: float
 
+    def _caption(self):
+        return f"The weights after one step of gradient descent at η = {self.learning_rate:g}"
 
-@dataclass
+    # A notebook shows the slides' matrices, rounded, not a wall of 16-digit floats.
+    # visualize is imported when shown, never when nn is imported.
+    def _repr_html_(self):
+        from visualize.matrices import named_matrices_html
+
+        return named_matrices_html({"V": self.V, "W": self.W}, self._caption())
+
+    def _repr_pretty_(self, printer, cycle):
+        from visualize.matrices import named_matrices_text
+
+        printer.text(named_matrices_text({"V": self.V, "W": self.W}, self._caption()))
+
+
+@dataclass(repr=False)
 class WorkedExample:
     """The 3-2-3 network of the slides, its forward pass and its loss, node by node."""
 
@@ -140,6 +156,26 @@ class WorkedExample:
     model: MLP
     groups: dict[str, list[Value]] = field(default_factory=dict)
     learning_rate: float = LEARNING_RATE
+
+    def _summary(self) -> str:
+        label = ", ".join(f"{number:g}" for number in self.target)
+        return (f"The slides' 3-2-3 network: L = {self.loss.data:.4f} for the label "
+                f"{self.label_name} (y = [{label}]), η = {self.learning_rate:g}")
+
+    def _matrices(self):
+        from visualize.matrices import layer_matrices
+
+        return layer_matrices(self.loss, self.model, self.learning_rate)
+
+    # In a notebook: the slides' matrices, forward, gradients and one update, rounded.
+    def _repr_html_(self):
+        return f"<p><b>{html.escape(self._summary())}</b></p>{self._matrices().to_html()}"
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(f"{self._summary()}\n\n{self._matrices()}")
+
+    def __repr__(self):
+        return f"<WorkedExample: L = {self.loss.data:.4f}; display it for the slides' matrices>"
 
     def backward(self) -> "WorkedExample":
         """Zero every gradient in the graph, run backprop from L and return self."""

@@ -6,6 +6,7 @@ oracles must be installed (``.ci/run`` does it) and a missing one fails.
 
 import importlib
 import os
+import pathlib
 
 import pytest
 
@@ -28,3 +29,41 @@ def torch():
     module = require_module("torch", "gradients compared with PyTorch")
     module.set_default_dtype(module.float64)
     return module
+
+
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+CHROMIUM_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright: the oracle for the pages and the notebook."""
+    playwright_api = require_module("playwright.sync_api", "the interactive page in a browser")
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing; it is the browser for the interactive page"
+        if IN_CI:
+            pytest.fail(f"CI=true but {message}", pytrace=False)
+        pytest.skip(message)
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGUMENTS
+        )
+        yield chromium
+        chromium.close()
+
+
+def shoot(page, tmp_path, name):
+    """A screenshot for a human: in the test's folder and in $PAGE_SHOTS if set."""
+    page.screenshot(path=str(tmp_path / f"{name}.png"))
+    folder = os.environ.get("PAGE_SHOTS")
+    if folder:
+        pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(pathlib.Path(folder) / f"{name}.png"))

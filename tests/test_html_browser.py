@@ -12,49 +12,22 @@ Screenshots go to the test's temporary folder, and to ``PAGE_SHOTS`` when that
 environment variable names a folder, for a human to look at.
 """
 
-import os
 import pathlib
 
 import pytest
-from conftest import IN_CI, require_module
+from conftest import shoot
 
 import autograd
 from autograd import Value
 from nn.examples import worked_example
 from visualize.html import export_html
 
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
-CHROMIUM_ARGUMENTS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SIZES = [(1280, 720), (1920, 1080)]
 PHONE_SIDEWAYS = (844, 390)
 # The page promises node text of at least this many CSS px at its default view.
 READABLE_FLOOR = 14
 IMAGE_LABEL = "<img src=x onerror=alert(1)>"
 SCRIPT_LABEL = "</script><script>window.pwned=1</script>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = require_module("playwright.sync_api", "the interactive page in a browser")
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing; it is the browser for the interactive page"
-        if IN_CI:
-            pytest.fail(f"CI=true but {message}", pytrace=False)
-        pytest.skip(message)
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGUMENTS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -86,15 +59,6 @@ def worked_page(tmp_path_factory):
     order = autograd.topological_order(example.loss)
     ids = {node.label: f"v{index}" for index, node in enumerate(order) if node.label}
     return path, ids
-
-
-def shoot(page, tmp_path, name):
-    """A screenshot for a human: in the test's folder and in $PAGE_SHOTS if set."""
-    page.screenshot(path=str(tmp_path / f"{name}.png"))
-    folder = os.environ.get("PAGE_SHOTS")
-    if folder:
-        pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(pathlib.Path(folder) / f"{name}.png"))
 
 
 def counter(page):

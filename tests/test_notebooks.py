@@ -6,12 +6,12 @@ without error, and the numbers a lecture states must come out of the kernel.
 """
 
 import json
-import os
 import re
 
 import pytest
 
 from conftest import require_module
+from notebook_kernel import execute, notebook_modules
 from visualize.cli import main
 from visualize.lectures import NotebookExists, copy_lecture_notebooks, lecture_notebooks
 
@@ -28,7 +28,7 @@ LECTURES = [
 SHOWN = {
     "01_worked_example.ipynb": ["h = [0.5854, 0.6485]", "p = [0.3449, 0.3641, 0.2911]",
                                 "L = 1.0645", "dL/dw11 = -0.3835", "dL/dv11: 3 paths",
-                                "[0.6819, 0.7898, 0.3704]"],
+                                "W = ⎡ 0.6819 0.7898 0.3704 ⎤"],
     "02_calculation_graph.ipynb": ["h = 0.5   l = 0.25", "dl/dw1 = -0.1250"],
     "03_activation_functions.ipynb": ["relu at -1 passes back: 0.0",
                                       "leaky_relu at -1 passes back: 0.1"],
@@ -95,31 +95,15 @@ def test_the_command_refuses_to_overwrite_without_force(capsys, tmp_path):
 
 @pytest.fixture(scope="module")
 def run_lecture(tmp_path_factory):
-    """Run a shipped lecture in a real Python kernel (once per module); return the notebook.
-
-    nbclient and ipykernel are the oracle that a notebook runs as a student runs it.
-    """
-    nbclient = require_module("nbclient", "running the lecture notebooks in a real kernel")
-    require_module("ipykernel", "running the lecture notebooks in a real kernel")
-    nbformat = require_module("nbformat", "reading notebooks as Jupyter does")
+    """Run a shipped lecture in a real Python kernel (once per module); return the notebook."""
+    _, nbformat = notebook_modules()
     require_module("matplotlib", "the plots in the lecture notebooks")
     executed = {}
 
     def run(name):
         if name not in executed:
             notebook = nbformat.reads(lecture_notebooks()[name], as_version=4)
-            folder = tmp_path_factory.mktemp("lecture")
-            # A backend chosen outside (MPLBACKEND=Agg) would keep the kernel's inline
-            # backend from putting plots into the outputs.
-            backend = os.environ.pop("MPLBACKEND", None)
-            try:
-                # Raises CellExecutionError, naming the cell, on the first error.
-                nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
-                                        resources={"metadata": {"path": str(folder)}}).execute()
-            finally:
-                if backend is not None:
-                    os.environ["MPLBACKEND"] = backend
-            executed[name] = notebook
+            executed[name] = execute(notebook, tmp_path_factory.mktemp("lecture"))
         return executed[name]
 
     return run
@@ -160,3 +144,16 @@ def test_the_plotting_lectures_show_their_plots(run_lecture):
         images = [output for cell in run_lecture(name).cells for output in cell.get("outputs", [])
                   if "image/png" in output.get("data", {})]
         assert len(images) == 1, name
+
+
+def test_the_worked_example_lecture_shows_the_stepper_and_rich_tables(run_lecture):
+    require_module("anywidget", "the live stepper widget in a notebook")
+    shown = [output["data"] for cell in run_lecture("01_worked_example.ipynb").cells
+             for output in cell.get("outputs", []) if "data" in output]
+    widgets = [data for data in shown if "application/vnd.jupyter.widget-view+json" in data]
+    assert [data["text/plain"] for data in widgets] == [
+        "<stepper: Backpropagation through L, step 1 of 31>"]
+    pages = [data["text/html"] for data in shown if "text/html" in data]
+    assert any("backward done: 26 steps" in page for page in pages)  # visualize.steps
+    assert any("<caption>gradcheck: all gradients agree" in page for page in pages)
+    assert any("The weights after one step" in page and "<math" in page for page in pages)

@@ -49,3 +49,4 @@ def test_a_built_wheel_carries_the_page_files(tmp_path):
     (wheel,) = (tmp_path / "wheel").glob("*.whl")
     shipped = set(zipfile.ZipFile(wheel).namelist())
     assert {f"visualize/page/{name}" for name in PAGE_FILES} <= shipped
+    assert "visualize/page/widget.js" in shipped  # visualize.stepper's notebook widget

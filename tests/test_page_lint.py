@@ -24,6 +24,7 @@ const globals = load("globals");
 module.exports = [
   js.configs.recommended,
   { languageOptions: { ecmaVersion: 2020, sourceType: "script", globals: { ...globals.browser } } },
+  { files: ["*.mjs"], languageOptions: { sourceType: "module" } },
 ];
 """
 
@@ -50,6 +51,16 @@ def test_the_page_script_passes_eslints_recommended_rules(tmp_path):
     home = eslint_home()
     shutil.copy(PAGE / "page.js", tmp_path / "page.js")
     result = lint(home, tmp_path, "page.js")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_notebook_widgets_module_passes_them_too(tmp_path):
+    # anywidget loads page.js and widget.js as one ES module (visualize.stepper).
+    home = eslint_home()
+    module = (PAGE / "page.js").read_text(encoding="utf-8") + "\n" + (
+        PAGE / "widget.js").read_text(encoding="utf-8")
+    (tmp_path / "widget.mjs").write_text(module, encoding="utf-8")
+    result = lint(home, tmp_path, "widget.mjs")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -15,6 +15,7 @@ from visualize.explain import explain
 from visualize.steps import steps
 from visualize.frames import frames
 from visualize.html import export_html
+from visualize.stepper import stepper
 from visualize.view import GraphView, view
 from visualize.matrices import MatrixView, layer_matrices
 from visualize.exercises import exercises
@@ -32,6 +33,7 @@ __all__ = [
     "layer_matrices",
     "outline",
     "render",
+    "stepper",
     "steps",
     "tape",
     "view",

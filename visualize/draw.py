@@ -17,6 +17,7 @@ operation, ``e{i}_out`` the edge from the operation to the node.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -74,6 +75,11 @@ FILLS = {ROOT: ROOT_FILL, PARAMETER: PARAMETER_FILL, INPUT: INPUT_FILL,
          CONSTANT: CONSTANT_FILL, COMPUTED: COMPUTED_FILL}
 
 
+# A notebook's picture shrinks to its cell and keeps its proportions; it never grows.
+FIT_TO_CELL = 'style="max-width:100%;height:auto"'
+SVG_ELEMENT = re.compile(r"<svg\b")
+
+
 class DrawnGraph(graphviz.Digraph):
     """A ``graphviz.Digraph`` that renders through tracegrad's adapter.
 
@@ -91,6 +97,21 @@ class DrawnGraph(graphviz.Digraph):
             return picture.decode(encoding) if encoding else picture
         return super().pipe(format, renderer, formatter, neato_no_op, quiet,
                             engine=engine, encoding=encoding)
+
+    def _repr_image_svg_xml(self):
+        """The inline picture in a notebook, at most as wide as the cell (its aspect kept).
+
+        The worked example is some 2,000 points wide: at its own size an exported
+        notebook would cut it off at the right.
+        """
+        svg = super()._repr_image_svg_xml()
+        return SVG_ELEMENT.sub(lambda start: f"{start.group(0)} {FIT_TO_CELL}", svg, count=1)
+
+    def _repr_html_(self):
+        """The same picture inline in the page: notebooks exported to HTML (nbconvert) show
+        an SVG result as an ``<img>`` at its own size, cut off at the cell's right edge."""
+        svg = self._repr_image_svg_xml()
+        return f'<div class="tracegrad-graph">{svg[SVG_ELEMENT.search(svg).start():]}</div>'
 
     def render(self, filename=None, directory=None, view=False, cleanup=False, format=None,
                **options):

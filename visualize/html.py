@@ -22,7 +22,8 @@ from visualize.render import render
 from visualize.saving import save_file
 from visualize.theme import MINIMUM_EDGE_LABEL_PIXELS, MINIMUM_NODE_PIXELS, REFERENCE_HEIGHT
 
-__all__ = ["export_html", "forward_lines", "inline_svg", "page_data", "script_json"]
+__all__ = ["export_html", "forward_lines", "inline_svg", "page_body", "page_data", "page_parts",
+           "script_json"]
 
 
 def export_html(
@@ -59,16 +60,26 @@ def export_html(
     shows its chain-rule explanation (``visualize.explain``); P (or Predict)
     asks for each number before it is shown (see ``visualize.lecture``).
     """
-    _check_title(title)
-    check_learning_rate(learning_rate)
-    shown = view_for(root, "export_html", groups, model, rankdir, digits, size)
+    path = pathlib.Path(path)
+    heading, svg, data = page_parts(root, "export_html", title=title, digits=digits,
+                                    rankdir=rankdir, groups=groups, model=model,
+                                    max_nodes=max_nodes, size=size, learning_rate=learning_rate)
+    return save_file(path, page_text(heading, svg, data), "export_html")
+
+
+def page_parts(root, operation, *, title=None, digits=4, rankdir="LR", groups=None, model=None,
+               max_nodes=1000, size=None, learning_rate=None):
+    """(heading, graph SVG, step data) of the stepper for ``root``: what the page and the
+    notebook widget (``visualize.stepper``) show. Runs the view's backward pass."""
+    _check_title(title, operation)
+    check_learning_rate(learning_rate, operation)
+    shown = view_for(root, operation, groups, model, rankdir, digits, size)
     # Counted before any work: a graph too big to draw must not first cost a backward pass.
     refuse_if_too_large(
-        "export_html", shown.root, len(shown.order), max_nodes,
+        operation, shown.root, len(shown.order), max_nodes,
         "Use visualize.steps(root) or visualize.outline(root) for a text view, or "
-        "export_html(..., max_nodes=None) to make the page anyway.",
+        f"{operation}(..., max_nodes=None) to make the page anyway.",
     )
-    path = pathlib.Path(path)
     data = page_data(shown, learning_rate=learning_rate)
     # The pictures' projector sizes: node text of 16 px at 720 px high, grown with the
     # window's height (24 px at 1080), never under the edge numbers' 14 px.
@@ -77,19 +88,19 @@ def export_html(
     # Drawn after the backward pass, so every grad line holds its final number.
     svg = graph_svg(shown)
     heading = title if title is not None else f"Backpropagation through {data['root_name']}"
-    return save_file(path, page_text(heading, svg, data), "export_html")
+    return heading, svg, data
 
 
-def _check_title(title):
+def _check_title(title, operation):
     if title is None:
         return
     if not isinstance(title, str):
-        raise TypeError(f"export_html: title must be a str or None, got {type(title).__name__}")
+        raise TypeError(f"{operation}: title must be a str or None, got {type(title).__name__}")
     try:
         title.encode("utf-8")
     except UnicodeEncodeError as error:
         raise ValueError(
-            f"export_html: title holds {error.object[error.start:error.end]!r} (character "
+            f"{operation}: title holds {error.object[error.start:error.end]!r} (character "
             f"{error.start}), which UTF-8 cannot encode, so no page can carry it"
         ) from None
 
@@ -152,6 +163,8 @@ def graph_svg(shown):
 # can be read, linted and tested in their own language; export_html inlines them.
 PAGE_FILES = ("page.html", "page.css", "page.js")
 # Where the template takes each part: an HTML comment no label can produce (labels are escaped).
+# Where the page's markup ends and its data and script begin.
+BODY_END = '<script type="application/json" id="tracegrad-data">'
 PAGE_SLOT = re.compile(r"<!--tracegrad:(title|style|svg|data|script)-->")
 
 
@@ -167,3 +180,12 @@ def page_text(title, svg, data):
     parts = {"title": html.escape(title), "style": style, "svg": svg,
              "data": script_json(data), "script": script}
     return PAGE_SLOT.sub(lambda slot: parts[slot.group(1)], template)
+
+
+def page_body(title, svg):
+    """The page's markup alone (what its ``<body>`` holds before the data and the script),
+    with the title and the graph: what the notebook widget mounts the script into."""
+    template = page_file("page.html")
+    body = template[template.index("<body>") + len("<body>"):template.index(BODY_END)]
+    parts = {"title": html.escape(title), "svg": svg}
+    return PAGE_SLOT.sub(lambda slot: parts[slot.group(1)], body).strip()

@@ -139,6 +139,22 @@ class MatrixView:
         return f"<MatrixView of {len(self.layers)} layer(s); print() it>"
 
 
+def named_matrices_text(matrices, caption, digits=4):
+    """``{name: rows}`` as the slides print matrices (V = [...]), under ``caption``, as text."""
+    equations = [_text_equation([Name(name), "=", rows], digits) for name, rows in matrices.items()]
+    return caption + ":\n" + "\n\n".join(equations)
+
+
+def named_matrices_html(matrices, caption, digits=4):
+    """``{name: rows}`` as MathML matrices (V = [...]) under ``caption``, an HTML fragment."""
+    parts = [f'<div class="tracegrad-matrices"><p>{_html_text(caption)}:</p>']
+    for name, rows in matrices.items():
+        parts.append(f'<math display="block"><mrow>{_mathml_equation([Name(name), "=", rows], digits)}'
+                     "</mrow></math>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def _html_text(text):
     import html
 

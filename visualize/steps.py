@@ -21,6 +21,7 @@ The whole pass prints as one long table (``print(steps(root))``); it is
 produced line by line (``lines()``), so a 100,000-node graph streams through.
 """
 
+import html
 import itertools
 
 from autograd import backward_steps, topological_order, zero_grad
@@ -29,6 +30,7 @@ from visualize.tables import (
     format_number,
     format_table,
     grouped,
+    html_table,
     node_names,
     operation_name,
     require_value,
@@ -37,6 +39,10 @@ from visualize.tables import (
 
 # Column width for names in the long table, so one odd label cannot stretch every row.
 NAME_WIDTH = 10
+# A notebook cell is wider than a terminal column: names there may run longer.
+HTML_NAME_WIDTH = 24
+# Rows a notebook shows of the long table; the pass still runs to its end (every .grad filled).
+HTML_ROWS_SHOWN = 1000
 
 
 class Step:
@@ -71,18 +77,18 @@ class Step:
             made = f"{self.name(self.node)} = {operation_name(self.node)} of {shorten(inputs, 60)}"
         return f"step {self.number}: d{top}/d{here} = {gradient} is final ({made})"
 
-    def __str__(self):
-        if not self.contributions:
-            return self._headline()
+    def _header(self):
         top, here = grouped(self.name(self.root)), grouped(self.name(self.node))
-        header = (
+        return (
             "input",
             f"local d{here}/dinput",
             f"upstream d{top}/d{here}",
             "contribution",
             "running total",
         )
-        rows = [
+
+    def _rows(self):
+        return [
             (
                 self.name(item.input),
                 format_number(item.local_derivative, self.digits),
@@ -92,7 +98,19 @@ class Step:
             )
             for item in self.contributions
         ]
-        return self._headline() + "\n" + format_table(header, rows, right_aligned=(1, 2, 3, 4))
+
+    def __str__(self):
+        if not self.contributions:
+            return self._headline()
+        table = format_table(self._header(), self._rows(), right_aligned=(1, 2, 3, 4))
+        return self._headline() + "\n" + table
+
+    def _repr_html_(self):
+        headline = f"<p><b>{html.escape(self._headline())}</b></p>"
+        if not self.contributions:
+            return f'<div class="tracegrad-step">{headline}</div>'
+        table = html_table(self._header(), self._rows(), right_aligned=(1, 2, 3, 4))
+        return f'<div class="tracegrad-step">{headline}{table}</div>'
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(str(self))
@@ -132,36 +150,54 @@ class Steps:
         self.done.append(step)
         return step
 
-    def lines(self):
-        """Every step as lines of one table; the steps not yet taken run as it is produced."""
+    def _header(self):
         top = grouped(self.names[self.root])
-        header = ("step", "node", f"d{top}/dnode", "input", "local", "upstream",
-                  "contribution", "running total")
-        widths = (4, NAME_WIDTH, 10, NAME_WIDTH, 10, 10, 12, 13)
-        yield _fixed_row(header, widths)
-        yield "  ".join("-" * width for width in widths)
+        return ("step", "node", f"d{top}/dnode", "input", "local", "upstream",
+                "contribution", "running total")
+
+    def _rows(self, name_width):
+        """The long table's rows, a row per edge; the steps not yet taken run as they are made."""
         for step in itertools.chain(list(self.done), self):
-            first = (str(step.number), shorten(step.name(step.node), NAME_WIDTH),
+            first = (str(step.number), shorten(step.name(step.node), name_width),
                      format_number(step.gradient, self.digits))
             if not step.contributions:
-                yield _fixed_row((*first, "-"), widths)
+                yield (*first, "-", "", "", "", "")
             for number, item in enumerate(step.contributions):
                 lead = first if number == 0 else ("", "", "")
-                yield _fixed_row(
-                    (
-                        *lead,
-                        shorten(step.name(item.input), NAME_WIDTH),
-                        format_number(item.local_derivative, self.digits),
-                        format_number(item.upstream, self.digits),
-                        format_number(item.contribution, self.digits),
-                        format_number(item.running_total, self.digits),
-                    ),
-                    widths,
+                yield (
+                    *lead,
+                    shorten(step.name(item.input), name_width),
+                    format_number(item.local_derivative, self.digits),
+                    format_number(item.upstream, self.digits),
+                    format_number(item.contribution, self.digits),
+                    format_number(item.running_total, self.digits),
                 )
-        yield f"backward done: {self.taken} steps; every .grad now holds d{top}/d(node)"
+
+    def _done_line(self):
+        top = grouped(self.names[self.root])
+        return f"backward done: {self.taken} steps; every .grad now holds d{top}/d(node)"
+
+    def lines(self):
+        """Every step as lines of one table; the steps not yet taken run as it is produced."""
+        widths = (4, NAME_WIDTH, 10, NAME_WIDTH, 10, 10, 12, 13)
+        yield _fixed_row(self._header(), widths)
+        yield "  ".join("-" * width for width in widths)
+        for row in self._rows(NAME_WIDTH):
+            yield _fixed_row(row, widths)
+        yield self._done_line()
 
     def __str__(self):
         return "\n".join(self.lines())
+
+    def _repr_html_(self):
+        rows = self._rows(HTML_NAME_WIDTH)
+        shown = list(itertools.islice(rows, HTML_ROWS_SHOWN))
+        hidden = sum(1 for _ in rows)  # runs the rest of the pass, as print() would
+        table = html_table(self._header(), shown, right_aligned=(0, 2, 4, 5, 6, 7))
+        note = (f"<p>… {hidden:,} more rows: print() the steps for every one.</p>"
+                if hidden else "")
+        return (f'<div class="tracegrad-steps">{table}{note}'
+                f"<p>{html.escape(self._done_line())}</p></div>")
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(str(self))

@@ -1,19 +1,27 @@
-/* The page of visualize.export_html: steps through the lecture Python wrote as JSON.
+/* The stepper of visualize.export_html and visualize.stepper: steps through the lecture
+ * Python wrote as JSON.
  *
  * Python computed and formatted every number (visualize/lecture.py); this script
  * only shows and hides them, writing text with textContent (never HTML), so a
  * label cannot run as code. The one markup it inserts, the slides' formulas, is
  * MathML parsed as XML and checked element by element first (mathElement).
  * Every id in the drawing comes from the page data.
+ *
+ * mountStepper(scope, data, options) brings to life the page's markup found in
+ * ``scope``: the page's own document, or the shadow root of a notebook widget (its
+ * own ids and style, apart from the notebook's). ``options.keys`` is where the keys
+ * are heard (default ``scope``), ``options.onStep(index)`` hears every move. It
+ * returns { go(index), step(), destroy() } for a widget to drive it.
  */
 "use strict";
-(function () {
-  const data = JSON.parse(document.getElementById("tracegrad-data").textContent);
+/* exported mountStepper -- called by the page's own boot line and by the widget */
+function mountStepper(scope, data, options) {
+  const settings = options || {};
   const steps = data.steps;
   const nodes = data.nodes;
   const svgNamespace = "http://www.w3.org/2000/svg";
-  const picture = document.querySelector("#graph > svg");
-  const graphArea = document.getElementById("graph");
+  const picture = scope.querySelector("#graph > svg");
+  const graphArea = scope.getElementById("graph");
 
   let current = 0;
   let selected = null;
@@ -23,7 +31,7 @@
   const answers = steps.map(function (step) { return step.questions.map(function () { return null; }); });
   const firstTry = steps.map(function (step) { return step.questions.map(function () { return null; }); });
 
-  function byId(name) { return name === null ? null : document.getElementById(name); }
+  function byId(name) { return name === null ? null : scope.getElementById(name); }
   function nodeGroup(index) { return byId(nodes[index].ids.box); }
   function opGroup(index) { return byId(nodes[index].ids.operation); }
   function outputEdge(index) { return byId(nodes[index].ids.output); }
@@ -200,7 +208,7 @@
     if (number < 0) {
       // A hidden answer box keeps the focus until the browser's next rendering, and
       // the keys meant for stepping would go to it: hand the focus to Next now.
-      if (document.activeElement === byId("answer")) { byId("next").focus(); }
+      if (scope.activeElement === byId("answer")) { byId("next").focus(); }
       return;
     }
     const question = steps[current].questions[number];
@@ -471,12 +479,13 @@
     current = next;
     paint();
     follow();
+    if (settings.onStep) { settings.onStep(current); }
   }
 
   function forward() {
     if (pending(current)) { byId("answer").focus(); return; }
     go(current + 1);
-    if (!pending(current) && document.activeElement === byId("answer")) { byId("next").focus(); }
+    if (!pending(current) && scope.activeElement === byId("answer")) { byId("next").focus(); }
   }
 
   function togglePredict() {
@@ -713,7 +722,8 @@
   byId("zoom-out").addEventListener("click", function () { zoomBy(0.8); });
   byId("quiz").addEventListener("submit", check);
   byId("reveal").addEventListener("click", show);
-  document.addEventListener("keydown", function (event) {
+  const keys = settings.keys || scope;
+  function onKey(event) {
     const typing = event.target.closest && event.target.closest("input, textarea");
     if (typing || event.altKey || event.ctrlKey || event.metaKey) { return; }
     const actions = {
@@ -727,8 +737,11 @@
     };
     if (!Object.prototype.hasOwnProperty.call(actions, event.key)) { return; }
     event.preventDefault();
+    // A notebook must not also take the key (an arrow would move to another cell).
+    event.stopPropagation();
     actions[event.key]();
-  });
+  }
+  keys.addEventListener("keydown", onKey);
   nodes.forEach(function (_, index) {
     [nodeGroup(index), opGroup(index)].forEach(function (group) {
       if (group) {
@@ -736,10 +749,23 @@
       }
     });
   });
-  window.addEventListener("resize", function () { setFitted(fitted); });
+  // The graph's area changes with the window, and in a notebook with the cell too.
+  let lastSize = areaSize();
+  const resizing = new ResizeObserver(function () {
+    const size = areaSize();
+    if (size.width === lastSize.width && size.height === lastSize.height) { return; }
+    lastSize = size;
+    setFitted(fitted);
+  });
+  resizing.observe(graphArea);
 
   setFitted(false);
   buildOverview();
   go(0);
   follow(true);
-}());
+  return {
+    go: go,
+    step: function () { return current; },
+    destroy: function () { resizing.disconnect(); keys.removeEventListener("keydown", onKey); },
+  };
+}
