@@ -67,3 +67,23 @@ def shoot(page, tmp_path, name):
     if folder:
         pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(pathlib.Path(folder) / f"{name}.png"))
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a page file in a window of the given size, recording dialogs and script errors."""
+    opened = []
+
+    def opener(path, size=(1600, 900)):
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+        page.dialogs = []
+        page.errors = []
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(pathlib.Path(path).resolve().as_uri())
+        opened.append(page)
+        return page
+
+    yield opener
+    for page in opened:
+        page.close()

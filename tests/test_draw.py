@@ -276,13 +276,14 @@ def test_highlight_accepts_several_nodes(example, order):
 
 def test_model_layers_become_clusters_with_their_operations_and_activations(example, order):
     blocks = cluster_blocks(draw(example.loss, model=example.model).source)
-    assert list(blocks) == ["layers.0", "layers.1"]
+    # Named as a class reads them, with the letter the slides give each weight matrix.
+    assert list(blocks) == ["Layer 1 (V)", "Layer 2 (W)"]
     for label in ("v11", "v32", "q1", "q2", "h1", "h2"):
-        assert f"\t\tv{position(order, label)} [" in blocks["layers.0"]
+        assert f"\t\tv{position(order, label)} [" in blocks["Layer 1 (V)"]
     for label in ("w11", "w23", "z1", "z3", "p1", "p3"):
-        assert f"\t\tv{position(order, label)} [" in blocks["layers.1"]
-    assert f"v{position(order, 'L')} [" not in blocks["layers.1"]
-    assert f"v{position(order, 'x1')} [" not in blocks["layers.0"]
+        assert f"\t\tv{position(order, label)} [" in blocks["Layer 2 (W)"]
+    assert f"v{position(order, 'L')} [" not in blocks["Layer 2 (W)"]
+    assert f"v{position(order, 'x1')} [" not in blocks["Layer 1 (V)"]
 
 
 def test_model_parameters_have_their_own_fill(example, order):

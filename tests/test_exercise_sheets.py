@@ -108,3 +108,18 @@ def test_the_command_writes_the_same_sheet_for_the_same_seed(tmp_path, capsys):
         assert (tmp_path / "a" / name).read_text(encoding="utf-8") == \
             (tmp_path / "b" / name).read_text(encoding="utf-8")
     assert not (tmp_path / "a" / "solutions.pdf").exists()
+
+
+def test_each_network_gets_a_practice_page_asking_its_exercises(tmp_path):
+    import json
+    import re
+
+    exercise_set = exercises(count=4, seed=3, shape="3-2-3")
+    written = write_sheets(exercise_set, tmp_path, pdf=False)
+    pages = sorted(path.name for path in written if path.name.startswith("practice-"))
+    assert pages == [f"practice-{k}.html" for k in range(1, len(exercise_set.networks) + 1)]
+    for number, network in enumerate(exercise_set.networks, 1):
+        text = (tmp_path / f"practice-{number}.html").read_text(encoding="utf-8")
+        data = json.loads(re.search(r'id="tracegrad-data">(.*?)</script>', text, re.S).group(1))
+        asked = [q["prompt"] for step in data["steps"] for q in step["questions"]]
+        assert sorted(asked) == sorted(e.question for e in exercise_set if e.network is network)

@@ -30,26 +30,6 @@ IMAGE_LABEL = "<img src=x onerror=alert(1)>"
 SCRIPT_LABEL = "</script><script>window.pwned=1</script>"
 
 
-@pytest.fixture
-def open_page(browser):
-    """Open a page file in a window of the given size, recording dialogs and script errors."""
-    opened = []
-
-    def opener(path, size=(1600, 900)):
-        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-        page.dialogs = []
-        page.errors = []
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.goto(pathlib.Path(path).resolve().as_uri())
-        opened.append(page)
-        return page
-
-    yield opener
-    for page in opened:
-        page.close()
-
-
 @pytest.fixture(scope="module")
 def worked_page(tmp_path_factory):
     """The CLI's page of the worked example: blocks, the model's parameters, η = 0.5."""

@@ -285,4 +285,19 @@ def write_sheets(exercise_set, folder, pdf=True):
             compiled = compile_pdf(tex)
             if compiled is not None:
                 written.append(compiled)
+    written += practice_pages(exercise_set, folder)
     return [pathlib.Path(path) for path in written]
+
+
+def practice_pages(exercise_set, folder):
+    """One page per network (``practice-1.html``, ...): the stepper in predict mode, asking
+    that network's exercises and naming the likely mistake behind a wrong answer."""
+    from visualize.html import export_html
+
+    pages = []
+    for index, network in enumerate(exercise_set.networks, 1):
+        asked = [exercise for exercise in exercise_set if exercise.network is network]
+        layout = {"model": network.model} if network.model is not None else {"groups": network.given}
+        pages.append(export_html(network.root, pathlib.Path(folder) / f"practice-{index}.html",
+                                 title=f"Practice: network {index}", exercises=asked, **layout))
+    return pages

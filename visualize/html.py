@@ -38,6 +38,7 @@ def export_html(
     max_nodes=1000,
     size=None,
     learning_rate=None,
+    exercises=None,
 ):
     """Write the interactive page for the graph ending at ``root``; return its path.
 
@@ -59,16 +60,22 @@ def export_html(
     (or Fit) shows it whole; a click on a node lights its paths to the root and
     shows its chain-rule explanation (``visualize.explain``); P (or Predict)
     asks for each number before it is shown (see ``visualize.lecture``).
+
+    ``exercises``: a ``visualize.exercises(...)`` set about this graph. The page then
+    opens in predict mode and asks only those questions, in their words, checked with
+    their tolerance, and names the likely mistake behind a wrong answer as
+    ``exercise.check`` does (an update exercise brings its η when none is given).
     """
     path = pathlib.Path(path)
     heading, svg, data = page_parts(root, "export_html", title=title, digits=digits,
                                     rankdir=rankdir, groups=groups, model=model,
-                                    max_nodes=max_nodes, size=size, learning_rate=learning_rate)
+                                    max_nodes=max_nodes, size=size, learning_rate=learning_rate,
+                                    exercises=exercises)
     return save_file(path, page_text(heading, svg, data), "export_html")
 
 
 def page_parts(root, operation, *, title=None, digits=4, rankdir="LR", groups=None, model=None,
-               max_nodes=1000, size=None, learning_rate=None):
+               max_nodes=1000, size=None, learning_rate=None, exercises=None):
     """(heading, graph SVG, step data) of the stepper for ``root``: what the page and the
     notebook widget (``visualize.stepper``) show. Runs the view's backward pass."""
     _check_title(title, operation)
@@ -80,7 +87,11 @@ def page_parts(root, operation, *, title=None, digits=4, rankdir="LR", groups=No
         "Use visualize.steps(root) or visualize.outline(root) for a text view, or "
         f"{operation}(..., max_nodes=None) to make the page anyway.",
     )
-    data = page_data(shown, learning_rate=learning_rate)
+    if learning_rate is None and exercises is not None:
+        # An update exercise needs the update phase, at the exercise's η.
+        rates = {exercise.learning_rate for exercise in exercises if exercise.kind == "update"}
+        learning_rate = min(rates) if rates else None
+    data = page_data(shown, learning_rate=learning_rate, exercises=exercises)
     # The pictures' projector sizes: node text of 16 px at 720 px high, grown with the
     # window's height (24 px at 1080), never under the edge numbers' 14 px.
     data["readable"] = {"pixels": MINIMUM_NODE_PIXELS, "floor": MINIMUM_EDGE_LABEL_PIXELS,

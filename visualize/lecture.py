@@ -237,6 +237,37 @@ def chain_rule(explanation, shown, digits):
     }
 
 
+def asking(key, item):
+    """``item`` (a ``question``) tagged with what it asks: ("forward", node),
+    ("local", node, input), ("gradient", node) or ("update", node)."""
+    item["asks"] = key
+    return item
+
+
+def exercise_key(exercise):
+    """What a ``visualize.exercises`` exercise asks, as ``asking`` tags it."""
+    if exercise.kind == "local":
+        return ("local", exercise.node, exercise.source)
+    return (exercise.kind, exercise.node)
+
+
+def exercise_question(exercise):
+    """The page's question, as the exercise words, tolerates and diagnoses it."""
+    allowed = exercise.tolerance()
+    return {
+        "prompt": exercise.question,
+        "answer": exercise.answer,
+        "text": exercise.rounded,
+        "tolerance": allowed,
+        "toleranceText": f"±{allowed:.2g}",
+        "absolute": exercise.absolute_tolerance,
+        "relative": exercise.relative_tolerance,
+        # The usual mistakes with the numbers they give, for the page to name the likely one.
+        "mistakes": [{"value": mistake.value, "text": f"Most likely {mistake.name}: {mistake.words}."}
+                     for mistake in exercise.mistakes()],
+    }
+
+
 def tolerance(answer, digits):
     return max(0.5 * 10.0 ** -(digits - TOLERANCE_DIGITS_LESS), RELATIVE_TOLERANCE * abs(answer))
 
@@ -267,7 +298,7 @@ def _step(phase, tag, title, lines=(), node=None, inputs=(), **more):
 class Lecture:
     """The steps of one view's page and, per node, when it is computed and final."""
 
-    def __init__(self, shown, learning_rate=None):
+    def __init__(self, shown, learning_rate=None, exercises=()):
         self.shown = shown
         self.digits = shown.digits
         self.names = shown.names
@@ -290,6 +321,21 @@ class Lecture:
         done = ["Every node now shows ∂{0}/∂node.".format(self.root_name),
                 "Click any node for its chain rule and its paths to the root."]
         self.steps.append(_step("done", "Done", "Every gradient is final", done))
+        self._ask(exercises)
+
+    def _ask(self, exercises):
+        """Keep the questions the exercises ask (all, without exercises), each with the
+        exercise's own wording, tolerance and usual mistakes; drop the tags."""
+        asked = {exercise_key(exercise): exercise for exercise in exercises}
+        for step in self.steps:
+            kept = []
+            for item in step["questions"]:
+                key = item.pop("asks")
+                if not asked:
+                    kept.append(item)
+                elif key in asked:
+                    kept.append(item | exercise_question(asked[key]))
+            step["questions"] = kept
 
     def explanation(self, node):
         """``visualize.explain`` of ``node`` (made once), or None on a graph too big to explain."""
@@ -346,8 +392,8 @@ class Lecture:
             step = _step("forward", f"Forward {number} of {len(operations)}"
                          + self._block_of(node), f"Compute {self.names[node]}", lines,
                          index[node], (index[source] for source in node.inputs))
-            step["questions"] = [question(f"{lines[0]} {lines[1]} = ?", node.data,
-                                          self.digits, lines[1])]
+            step["questions"] = [asking(("forward", node), question(
+                f"{lines[0]} {lines[1]} = ?", node.data, self.digits, f"{lines[0]} {lines[1]}"))]
             if node in moments:
                 step["matrixMathml"] = moments[node]
             self.steps.append(step)
@@ -376,7 +422,8 @@ class Lecture:
         name = self.names[node]
         hint = (f"∂{self.root_name}/∂{name} is the sum over paths of the product of local "
                 "derivatives along each")
-        return question(f"∂{self.root_name}/∂{name} = ?", node.grad, self.digits, hint, chain)
+        return asking(("gradient", node), question(f"∂{self.root_name}/∂{name} = ?", node.grad,
+                                                   self.digits, hint, chain))
 
     def _operation_step(self, tag, step):
         node, names, digits = step.node, self.names, self.digits
@@ -392,11 +439,11 @@ class Lecture:
         formula_line = forward_lines(node, names, digits)[0]
         for item in step.contributions:
             source = names[item.input]
-            result["questions"].append(question(
+            result["questions"].append(asking(("local", node, item.input), question(
                 f"∂{name}/∂{source} = ?", item.local_derivative, digits,
                 f"{formula_line}: how fast does {name} move per unit of {source}, "
                 "with every other input held still?",
-            ))
+            )))
         return result
 
     def _leaves_step(self, tag, leaves):
@@ -438,6 +485,9 @@ class Lecture:
             for node in members:
                 after = node.data - learning_rate * node.grad
                 self.updated[node] = (after, len(self.steps))
+                step["questions"].append(asking(("update", node), question(
+                    f"{self.names[node]} after the step = ?", after, self.digits,
+                    f"θ − η·∂{self.root_name}/∂θ with η = {eta}")))
                 step["updates"].append({
                     "node": self.shown.index[node],
                     "line": f"{self.names[node]}: {format_number(node.data, self.digits)} − "
@@ -495,7 +545,7 @@ def _block_name(shown, node):
 # ----- the page's data --------------------------------------------------------------------
 
 
-def page_data(root, digits=4, learning_rate=None):
+def page_data(root, digits=4, learning_rate=None, exercises=None):
     """Everything the page shows, as plain JSON-ready data (runs the view's backward pass).
 
     Each node carries the ids of its box, operation, edges and number cards in
@@ -503,7 +553,8 @@ def page_data(root, digits=4, learning_rate=None):
     page's script finds everything by these, never by building ids or matching colours.
     """
     shown = view_for(root, "page_data", digits=digits)
-    lecture = Lecture(shown, learning_rate)
+    asked = exercises_about(shown.root, exercises)
+    lecture = Lecture(shown, learning_rate, asked)
     digits = shown.digits
     nodes = []
     for node in shown.order:
@@ -529,7 +580,22 @@ def page_data(root, digits=4, learning_rate=None):
             "chain": chain,
             "explanation": lecture.explanation_text(node),
         })
-    return {"root_name": lecture.root_name, "nodes": nodes, "steps": lecture.steps}
+    data = {"root_name": lecture.root_name, "nodes": nodes, "steps": lecture.steps}
+    if asked:
+        data["exercise"] = {"count": len(asked)}
+    return data
+
+
+def exercises_about(root, exercises, operation="export_html"):
+    """The exercises of a ``visualize.exercises`` set asked about the graph of ``root``."""
+    if exercises is None:
+        return []
+    asked = [exercise for exercise in exercises if exercise.network.root is root]
+    if not asked:
+        raise ValueError(f"{operation}: none of the {len(list(exercises))} exercises is about the "
+                         f"graph of {root.label or 'this node'!r}; pass that exercise set's "
+                         "network root (exercise.network.root)")
+    return asked
 
 
 def _ids(shown, node):

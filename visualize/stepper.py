@@ -28,7 +28,7 @@ FRAME_HEIGHT = "40rem"
 
 
 def stepper(root, *, step=1, title=None, digits=4, rankdir="LR", groups=None, model=None,
-            max_nodes=1000, size=None, learning_rate=None):
+            max_nodes=1000, size=None, learning_rate=None, exercises=None):
     """The stepper of ``root`` 's graph in a notebook cell, opened at ``step`` (from 1).
 
     The options are ``export_html`` 's. Runs the backward pass, as the page does.
@@ -36,7 +36,7 @@ def stepper(root, *, step=1, title=None, digits=4, rankdir="LR", groups=None, mo
     """
     page = stepper_page(root, title=title, digits=digits, rankdir=rankdir, groups=groups,
                         model=model, max_nodes=max_nodes, size=size,
-                        learning_rate=learning_rate)
+                        learning_rate=learning_rate, exercises=exercises)
     try:
         widget_class = stepper_widget_class()
     except ImportError as error:

@@ -372,7 +372,7 @@ def _clusters(
     if model is not None:
         parameter_layer: dict[Value, str] = {}
         for parameter_name, parameter in model.named_parameters():
-            layer = parameter_name.rpartition(".")[0] or parameter_name
+            layer = _layer_title(model, parameter_name.rpartition(".")[0] or parameter_name)
             parameter_layer[parameter] = layer
             if layer not in names:
                 names.append(layer)
@@ -403,6 +403,17 @@ def _clusters(
         if node in home:
             members[home[node]].append(node)
     return [(name, nodes) for name, nodes in members.items() if nodes]
+
+
+def _layer_title(model, path: str) -> str:
+    """A layer's cluster name as a class reads it: ``layers.1`` → ``Layer 2 (W)``, the
+    letter of its weights as the slides name the matrix; another module keeps its path."""
+    head, _, index = path.partition(".")
+    layers = getattr(model, "layers", None)
+    if head != "layers" or not index.isdigit() or layers is None or int(index) >= len(layers):
+        return path
+    letter = getattr(layers[int(index)], "weight_name", "")
+    return f"Layer {int(index) + 1}" + (f" ({letter.upper()})" if letter else "")
 
 
 def grid_positions(order: list, inputs_of, rankdir: str, operations: bool = True,

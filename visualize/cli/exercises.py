@@ -74,6 +74,8 @@ def run(args):
         *(f"  {path.name}" for path in written))
     if not any(path.suffix == ".pdf" for path in written) and not args.no_pdf:
         say("(no PDF: pdflatex is not installed; the .tex files compile with it)")
+    say("A student opens practice-N.html in a browser: it asks that network's exercises "
+        "step by step and names the likely mistake behind a wrong answer.")
     return SUCCESS
 
 

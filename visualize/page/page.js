@@ -26,7 +26,8 @@ function mountStepper(scope, data, options) {
   let current = 0;
   let selected = null;
   let focusChain = 0;
-  let predicting = false;
+  // A page made for exercises opens asking them (the Predict button still toggles).
+  let predicting = Boolean(data.exercise);
   // Per step, per question: "right", "wrong" (tried, not yet right), "shown"; first tries scored.
   const answers = steps.map(function (step) { return step.questions.map(function () { return null; }); });
   const firstTry = steps.map(function (step) { return step.questions.map(function () { return null; }); });
@@ -139,6 +140,20 @@ function mountStepper(scope, data, options) {
     return best.text;
   }
 
+  // An exercise's question carries its usual mistakes with the numbers they give (as
+  // exercise.check compares them): the nearest within the tolerance is named.
+  function likelyMistake(question, guess) {
+    let best = null;
+    (question.mistakes || []).forEach(function (mistake) {
+      const allowed = Math.max(question.absolute, question.relative * Math.abs(mistake.value));
+      const distance = Math.abs(guess - mistake.value);
+      if (distance <= allowed && (best === null || distance < best.distance)) {
+        best = { distance: distance, text: mistake.text };
+      }
+    });
+    return best === null ? null : best.text;
+  }
+
   function currentQuestion() {
     return answers[current].findIndex(function (answer) {
       return answer !== "right" && answer !== "shown";
@@ -169,6 +184,12 @@ function mountStepper(scope, data, options) {
     }
     answers[current][number] = "wrong";
     feedback.className = "wrong";
+    const diagnosis = likelyMistake(question, guess);
+    if (diagnosis) {
+      feedback.textContent = "Not yet: " + byId("answer").value.trim() + ". " + diagnosis;
+      byId("answer").select();
+      return;
+    }
     const missed = missedPiece(question, guess);
     const distance = Math.abs(guess - question.answer);
     // Near misses are rounding: say so, as well as naming a factor to check.
@@ -761,6 +782,7 @@ function mountStepper(scope, data, options) {
 
   setFitted(false);
   buildOverview();
+  byId("predict").setAttribute("aria-pressed", String(predicting));
   go(0);
   follow(true);
   return {
