@@ -244,7 +244,9 @@ POW = Op(
         y * x ** (y - 1.0) if y != 0.0 else 0.0,
         out * _log(x) if x > 0.0 else 0.0,
     ),
-    formulas=_binary_formulas(lambda x, y: (x**y, y * x ** (y - 1), x**y * f.ln(x))),
+    # ln x only where x > 0, as the rule: at x = 0 the derivative toward y is 0, not x^y·ln 0.
+    formulas=_binary_formulas(
+        lambda x, y: (x**y, y * x ** (y - 1), f.where_positive(x, x**y * f.ln(x), 0))),
     code=lambda lang, out, x, y: (lang.call("power", x, y), (
         lang.where(f"{y} != 0.0", f"{y}*{x}**({y} - 1.0)", "0.0"),
         lang.where(f"{x} > 0.0", f"{out}*{lang.call('log', x)}", "0.0"),

@@ -95,3 +95,21 @@ def test_formulas_substitute_constants_and_write_numbers():
 def test_mathml_formulas_escape_labels():
     written = (formulas.Input(0) * 2).mathml(["<script>&"])
     assert "<script>" not in written and "&lt;script&gt;&amp;" in written
+
+
+@pytest.mark.parametrize("x, y", [(0.0, 2.0), (0.0, 3.0), (2.0, 0.0)])
+def test_the_power_formulas_hold_where_the_rule_takes_a_branch(x, y):
+    # At x = 0, ∂(x^y)/∂y is 0 by the rule, where x^y·ln x has no value: the formula says so too.
+    base, exponent = Value(x, label="x"), Value(y, label="y")
+    out = base ** exponent
+    table = out.op.formulas(2)
+    for formula, local in zip(table.local, out.local_derivatives):
+        assert formula.evaluate([x, y], out.data) == pytest.approx(local)
+
+
+def test_a_base_before_its_exponent_on_the_page():
+    from visualize.lecture import forward_lines
+
+    y = Value(1.5, label="y")
+    out = 2 ** y
+    assert forward_lines(out, {y: "y", out: "out"}, 4)[:2] == ["out = 2^{y}", "= 2^{1.5000}"]

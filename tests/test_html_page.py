@@ -328,7 +328,7 @@ def test_forward_lines_write_each_operation_the_way_a_blackboard_does():
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     cases = {
         "product": (a * b, ["product = a × b", "= 2.0000 × 3.0000", "= 6.0000"]),
-        "square": (a**2, ["square = a^2", "= 2.0000^2", "= 4.0000"]),
+        "square": (a**2, ["square = a²", "= 2.0000²", "= 4.0000"]),
         "power": (a**b, ["power = a^b", "= 2.0000^3.0000", "= 8.0000"]),
         "negative": (-b, ["negative = −b", "= −3.0000", "= -3.0000"]),
         "squash": (b.sigmoid(), ["squash = σ(b)", "= σ(3.0000)", "= 0.9526"]),

@@ -90,9 +90,11 @@ def formula(op, operands):
         return f"{operands[0]} {INFIX_SYMBOLS[op.name]} {operands[1]}"
     if op.name == "neg":
         return f"−{operands[0]}"
-    if op.name == "pow":
-        exponent = op.symbol if len(operands) == 1 else f"^{operands[1]}"
-        return f"{operands[0]}{exponent}"
+    if op.name == "pow" and len(operands) == 1 and op.formulas(1) is not None:
+        # The op table's own formula, base before exponent: x², 2^{y} (never y2ʸ).
+        return op.formulas(1).out.text(list(operands))
+    if op.name == "pow" and len(operands) == 2:
+        return f"{operands[0]}^{operands[1]}"
     if op.name == "dot":
         return " + ".join(_shortened(_dot_terms(operands)))
     if op.name == "sum":
