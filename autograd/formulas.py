@@ -654,10 +654,31 @@ _LATEX_SPECIALS = {
     "^": "\\textasciicircum{}", "_": "\\_", "%": "\\%", "~": "\\textasciitilde{}",
 }
 # The symbols tracegrad itself writes in words, as LaTeX reads them in text mode.
-_LATEX_SYMBOLS = {
-    "−": "-", "·": "\\textperiodcentered{}", "η": "$\\eta$", "∇": "$\\nabla$", "σ": "$\\sigma$",
-    "∂": "$\\partial$", "→": "$\\to$", "…": "\\ldots{}", "²": "\\textsuperscript{2}",
+# Every character tracegrad's own labels and words use beyond Latin-1 (nn writes λΣw², ‖V‖,
+# ŷ1, ½, q¹1, L₁), as pdflatex writes it with no extra package, in text and in \\text{...}.
+# One table: latex_text uses it, and latex_unicode_declarations() declares the same for text
+# that reaches a document whole. Any other character beyond Latin-1 is shown as [U+XXXX]:
+# pdflatex has no glyph for it, and a label must never stop the document from compiling.
+LATEX_CHARACTERS = {
+    "−": "-", "·": "\\textperiodcentered{}", "…": "\\ldots{}", "′": "\\ensuremath{'}",
+    "→": "\\ensuremath{\\to}", "←": "\\ensuremath{\\leftarrow}", "×": "\\ensuremath{\\times}",
+    "÷": "\\ensuremath{\\div}", "√": "\\ensuremath{\\surd}", "∂": "\\ensuremath{\\partial}",
+    "∇": "\\ensuremath{\\nabla}", "‖": "\\ensuremath{\\|}", "½": "\\ensuremath{\\tfrac12}",
+    "ŷ": "\\^{y}", "≤": "\\ensuremath{\\le}", "≥": "\\ensuremath{\\ge}", "±": "\\ensuremath{\\pm}",
+    **{greek: f"\\ensuremath{{\\{name}}}" for greek, name in zip(
+        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
+        ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+         "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+         "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"])},
+    **{superscript: f"\\textsuperscript{{{digit}}}" for digit, superscript in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")},
+    **{subscript: f"\\textsubscript{{{digit}}}" for digit, subscript in enumerate("₀₁₂₃₄₅₆₇₈₉")},
 }
+
+
+def latex_unicode_declarations():
+    """``\\DeclareUnicodeCharacter`` lines for ``LATEX_CHARACTERS`` (a preamble's part)."""
+    return "".join(f"\\DeclareUnicodeCharacter{{{ord(character):04X}}}{{{written}}}\n"
+                   for character, written in LATEX_CHARACTERS.items() if ord(character) > 0xFF)
 # Brackets that already make a label one symbol: ‖V‖, (a+b), [x].
 _CLOSING = {"(": ")", "[": "]", "‖": "‖", "|": "|"}
 
@@ -685,10 +706,12 @@ def latex_text(text):
     for character in text:
         if character in _LATEX_SPECIALS:
             parts.append(_LATEX_SPECIALS[character])
-        elif character in _LATEX_SYMBOLS:
-            parts.append(_LATEX_SYMBOLS[character])
+        elif character in LATEX_CHARACTERS:
+            parts.append(LATEX_CHARACTERS[character])
         elif not character.isprintable():
             parts.append(f"\\textbackslash{{}}x{ord(character):02x}")
+        elif ord(character) > 0xFF:
+            parts.append(f"[U+{ord(character):04X}]")
         else:
             parts.append(character)
     return "".join(parts)

@@ -100,3 +100,18 @@ def test_worked_example_command_writes_the_document(tmp_path, capsys):
     assert main(["worked-example", "--latex", str(tmp_path / "w.tex"), "--beamer"]) == 0
     written = (tmp_path / "w.tex").read_text(encoding="utf-8")
     assert written.startswith(r"\documentclass{beamer}") and "&= -0.3835" in written
+
+
+def test_nn_s_own_labels_and_any_script_compile(tmp_path):
+    # λΣw², ŷ, ½ and ‖·‖ are what nn names its nodes; a label in another script has no
+    # glyph in pdflatex and is shown as its code point instead of stopping the document.
+    import nn
+
+    model = nn.MLP(2, [2, 1], activation="sigmoid", seed=1)
+    prediction = model([0.5, -1.0])[0]
+    cost = nn.mse([prediction], [1.0]) + nn.squared_l2_penalty(model, 0.01)
+    cost.label = "J 日本"
+    document = latex_document(cost, derivations=[model.parameters()[0]])
+    assert "λ" not in document.split(r"\begin{document}")[1]  # written as \lambda
+    text = _compile(tmp_path, document)
+    assert "[U+65E5][U+672C]" in text.replace(" ", "")

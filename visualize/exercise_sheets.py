@@ -34,17 +34,8 @@ from visualize.saving import save_file
 from visualize.theme import FONT
 
 PDFLATEX_TIMEOUT = 120  # seconds; a sheet compiles in about one
-# Characters tracegrad's own texts use that pdflatex does not know by itself.
-_UNICODE = {
-    "00B9": r"\textsuperscript{1}", "00B3": r"\textsuperscript{3}", "2070": r"\textsuperscript{0}",
-    "2074": r"\textsuperscript{4}", "0177": r"\^{y}", "03A3": r"\ensuremath{\Sigma}",
-    "00BD": r"\ensuremath{\tfrac12}", "2032": r"\ensuremath{'}", "2190": r"\ensuremath{\leftarrow}",
-    "2202": r"\ensuremath{\partial}", "03C3": r"\ensuremath{\sigma}", "03B7": r"\ensuremath{\eta}",
-    "2212": r"\ensuremath{-}", "00B7": r"\ensuremath{\cdot}", "00B2": r"\textsuperscript{2}",
-}
-_SHEET_PREAMBLE = PREAMBLE + "".join(
-    f"\\DeclareUnicodeCharacter{{{code}}}{{{tex}}}\n" for code, tex in _UNICODE.items()
-) + "\\usepackage[margin=2cm]{geometry}\n\\setlength{\\parindent}{0pt}\n"
+# The documents' preamble (its Unicode declarations too), with margins for paper.
+_SHEET_PREAMBLE = PREAMBLE + "\\usepackage[margin=2cm]{geometry}\n\\setlength{\\parindent}{0pt}\n"
 
 
 # ----- pictures -------------------------------------------------------------------------------------

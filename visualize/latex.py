@@ -12,7 +12,7 @@ beamer for slides (texlive-latex-recommended).
 """
 
 import autograd
-from autograd.formulas import LATEX, latex_name, latex_text
+from autograd.formulas import LATEX, latex_name, latex_text, latex_unicode_declarations
 
 from visualize.explain import explain
 from visualize.matrices import layer_matrices
@@ -25,6 +25,8 @@ PREAMBLE = r"""\usepackage[utf8]{inputenc}
 % A block wider than the line is scaled down to fit; a narrower one stays as it is.
 \newcommand{\fitwidth}[1]{\sbox0{#1}\ifdim\wd0>\linewidth\resizebox{\linewidth}{!}{\usebox0}\else\usebox0\fi}
 """
+# Text that reaches the document whole (a caption, a mistake's words) may hold λ or ‖: declared.
+PREAMBLE += latex_unicode_declarations()
 
 
 def fitted(aligned_lines):
