@@ -252,6 +252,9 @@ class Add(Expression):
                 pieces.append(style.plus + style.ellipsis)
             elif isinstance(term, Negate) and index > 0:
                 pieces.append(style.minus + _part(style, term.operand, names, out_name, PRODUCT))
+            elif isinstance(term, Number) and term.value < 0 and index > 0:
+                # y − 1, never y + −1
+                pieces.append(style.minus + Number(-term.value).write(style, names, out_name))
             else:
                 written = _part(style, term, names, out_name, SUM)
                 pieces.append(written if index == 0 else style.plus + written)

@@ -113,3 +113,9 @@ def test_a_base_before_its_exponent_on_the_page():
     y = Value(1.5, label="y")
     out = 2 ** y
     assert forward_lines(out, {y: "y", out: "out"}, 4)[:2] == ["out = 2^{y}", "= 2^{1.5000}"]
+
+
+def test_a_negative_number_in_a_sum_is_subtracted():
+    table = (Value(1.5, label="x") ** Value(2.0, label="y")).op.formulas(2)
+    assert "y − 1" in table.local[0].text(["x", "y"])
+    assert "y - 1" in table.local[0].latex(["x", "y"]) and "+ -1" not in table.local[0].latex(["x", "y"])
