@@ -29,20 +29,30 @@ def operations_and_leaves(root):
     finished = []
     leaves = []
     seen = {root}
-    stack = [(root, iter(root._edges[::2]))]
+    # The stack is two flat lists, the nodes and where each one's edges are read up to:
+    # no tuple or iterator per node, which the cyclic garbage collector would keep
+    # scanning while a deep chain's stack grows (its cost per node grew with depth).
+    stack = [root]
+    positions = [0]
     while stack:
-        node, sources = stack[-1]
-        for source in sources:
+        edges = stack[-1]._edges
+        position = positions[-1]
+        end = len(edges)
+        while position < end:
+            source = edges[position]
+            position += 2
             if not source._edges:
                 if type(source) is not Constant:
                     leaves.append(source)
             elif source not in seen:
                 seen.add(source)
-                stack.append((source, iter(source._edges[::2])))
+                positions[-1] = position
+                stack.append(source)
+                positions.append(0)
                 break
         else:
-            stack.pop()
-            finished.append(node)
+            finished.append(stack.pop())
+            positions.pop()
     finished.reverse()
     return finished, leaves
 
