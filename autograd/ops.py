@@ -13,7 +13,7 @@ Every operation is one ``Op`` entry holding two small functions:
   ``variadic``, takes them as one sequence: ``forward(inputs)``, ``local(out,
   inputs)``, so a 100,000-wide sum is not a 100,000-argument call). When the answer does not exist it
   raises ``ValueError`` / ``ZeroDivisionError`` / ``OverflowError`` with a
-  reason; ``_record`` turns that into tracegrad's own error naming the operation
+  reason; ``_fail`` turns that into tracegrad's own error naming the operation
   and the operands' labels.
 * ``local(out, *inputs) -> tuple``: one local derivative per input. It is
   written with ordinary operators and the ``_exp``/``_log`` helpers, so the very
@@ -37,8 +37,8 @@ A new operation is one ``Op`` entry plus a public function that calls ``_unary``
 
 import math
 import numbers
+import operator
 from functools import lru_cache
-from operator import mul as _times
 
 from autograd import formulas as f
 from autograd.errors import (
@@ -143,7 +143,7 @@ def _logsumexp(z):
 def _dot(operands):
     # operands = w1..wn, x1..xn, and a bias when their count is odd.
     n = len(operands) // 2
-    total = sum(map(_times, operands[:n], operands[n : 2 * n]))
+    total = sum(map(operator.mul, operands[:n], operands[n : 2 * n]))
     return total + operands[-1] if len(operands) % 2 else total
 
 
@@ -220,19 +220,19 @@ def _cross_entropy_formulas(arity):
 
 # ----- the table ---------------------------------------------------------------------------
 
-ADD = Op("add", "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0),
+ADD = Op("add", "+", operator.add, lambda out, x, y: (1.0, 1.0),
          formulas=_binary_formulas(lambda x, y: (x + y, 1, 1)),
          code=lambda lang, out, x, y: (f"{x} + {y}", ("1.0", "1.0")))
-SUB = Op("sub", "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0),
+SUB = Op("sub", "-", operator.sub, lambda out, x, y: (1.0, -1.0),
          formulas=_binary_formulas(lambda x, y: (x - y, 1, -1)),
          code=lambda lang, out, x, y: (f"{x} - {y}", ("1.0", "-1.0")))
-MUL = Op("mul", "×", lambda x, y: x * y, lambda out, x, y: (y, x),
+MUL = Op("mul", "×", operator.mul, lambda out, x, y: (y, x),
          formulas=_binary_formulas(lambda x, y: (x * y, y, x)),
          code=lambda lang, out, x, y: (f"{x}*{y}", (y, x)))
 DIV = Op("div", "÷", _divide, lambda out, x, y: (1.0 / y, -out / y),
          formulas=_binary_formulas(lambda x, y: (x / y, 1 / y, -x / y**2)),
          code=lambda lang, out, x, y: (f"{x}/{y}", (f"1.0/{y}", f"-{out}/{y}")))
-NEG = Op("neg", "−", lambda x: -x, lambda out, x: (-1.0,),
+NEG = Op("neg", "−", operator.neg, lambda out, x: (-1.0,),
          formulas=_unary_formulas(lambda x: (-x, -1)),
          code=lambda lang, out, x: (f"-{x}", ("-1.0",)))
 POW = Op(
@@ -555,71 +555,155 @@ def _all_finite(numbers):
     return all(map(math.isfinite, numbers))
 
 
-def _record(op, inputs, datas, constant_count):
-    """Run ``op`` on ``inputs`` (``Value`` nodes whose numbers are ``datas``); return the result node.
+_ARITHMETIC_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
-    ``constant_count`` says how many inputs are ``Constant`` s: the derivatives toward
-    them are dropped unchecked, and when every input is one the result is a constant too.
-    """
-    variadic = op.variadic
-    try:
-        out = op.forward(datas) if variadic else op.forward(*datas)
-    except (ValueError, ZeroDivisionError, OverflowError) as error:
-        raise _fail(op, inputs, error, "forward") from None
-    # out - out is nan exactly when out is inf or nan: cheaper than isfinite here.
-    if out - out != 0.0 and _all_finite(datas):
+
+# The checks below test ``x - x != 0.0``: nan exactly when x is inf or nan, and cheaper
+# than isfinite. The functions they call do the full test once that cheap one has flagged.
+
+
+def _refuse_infinite_result(op, inputs, datas):
+    """Raise if ``op`` gave an infinite or NaN result from finite inputs."""
+    if _all_finite(datas):
         raise _fail(op, inputs, OverflowError(), "forward")
-    if constant_count == len(inputs):
-        return Constant(out)
-    node = Value.__new__(Value)
+
+
+def _refuse_infinite_derivative(op, inputs, datas, locals_checked):
+    """Raise if a local derivative is infinite or NaN at finite inputs (their sum was not finite,
+    which may also be two large finite derivatives overflowing when added)."""
+    if not _all_finite(locals_checked) and _all_finite(datas):
+        raise _fail(op, inputs, OverflowError(), "derivative")
+
+
+_blank = object.__new__
+
+
+def _result(out):
+    """A new ``Value`` holding ``out`` (a float already checked), with no edges yet.
+
+    Made slot by slot, without ``Value.__init__`` and its type checks. ``_unary`` and
+    ``_binary`` write the same five lines out: they make most of a graph's nodes.
+    """
+    node = _blank(Value)
     node._data = out
     node.grad = 0.0
-    node.label = None
-    node.op = None
+    node.label = node.op = None
     node._edges = ()
-    if not recording_flag.get():
-        return node
-    try:
-        local = op.local(out, datas) if variadic else op.local(out, *datas)
-    except (ValueError, ZeroDivisionError, OverflowError) as error:
-        raise _fail(op, inputs, error, "derivative") from None
-    checked = local
-    if constant_count:
-        # Drop the derivatives toward constants (unchecked: nothing will ever use them).
-        if len(inputs) == 2:
-            first_is_constant = type(inputs[0]) is Constant
-            local = (None, local[1]) if first_is_constant else (local[0], None)
-            checked = local[1:] if first_is_constant else local[:1]
-        else:
-            local = [None if type(s) is Constant else d for s, d in zip(inputs, local)]
-            checked = [d for d in local if d is not None]
-    # One C-level sum is finite whenever every local is (an overflowing sum is re-checked).
-    total = sum(checked)
-    if total - total != 0.0 and not _all_finite(checked) and _all_finite(datas):
-        raise _fail(op, inputs, OverflowError(), "derivative")
-    node.op = op
-    arity = len(inputs)
-    if arity == 2:
-        node._edges = (inputs[0], local[0], inputs[1], local[1])
-    elif arity == 1:
-        node._edges = (inputs[0], local[0])
-    else:
-        edges = [None] * (2 * arity)
-        edges[::2] = inputs
-        edges[1::2] = local
-        node._edges = tuple(edges)
     return node
 
 
 def _unary(op, x):
-    x = x if type(x) is Value else _value(x, op.name)
-    return _record(op, (x,), (x._data,), type(x) is Constant)
+    """Run the one-input ``op`` on ``x`` (a ``Value`` or a number); return the result node."""
+    if type(x) is not Value:
+        x = _value(x, op.name)
+    data = x._data
+    try:
+        out = op.forward(data)
+    except _ARITHMETIC_ERRORS as error:
+        raise _fail(op, (x,), error, "forward") from None
+    if out - out != 0.0:
+        _refuse_infinite_result(op, (x,), (data,))
+    if type(x) is Constant:
+        return Constant(out)
+    node = _blank(Value)
+    node._data = out
+    node.grad = 0.0
+    node.label = node.op = None
+    node._edges = ()
+    if recording_flag.get():
+        try:
+            (local,) = op.local(out, data)
+        except _ARITHMETIC_ERRORS as error:
+            raise _fail(op, (x,), error, "derivative") from None
+        if local - local != 0.0:
+            _refuse_infinite_derivative(op, (x,), (data,), (local,))
+        node.op = op
+        node._edges = (x, local)
+    return node
 
 
 def _binary(op, x, y):
-    x = x if type(x) is Value else _value(x, op.name)
-    y = y if type(y) is Value else _value(y, op.name)
-    return _record(op, (x, y), (x._data, y._data), (type(x) is Constant) + (type(y) is Constant))
+    """Run the two-input ``op`` on ``x`` and ``y`` (``Value`` s or numbers); return the result node.
+
+    A derivative toward a constant is dropped unchecked (its edge holds ``None``):
+    nothing ever uses it. When both inputs are constants, so is the result.
+    """
+    if type(x) is not Value:
+        x = _value(x, op.name)
+    if type(y) is not Value:
+        y = _value(y, op.name)
+    first, second = x._data, y._data
+    try:
+        out = op.forward(first, second)
+    except _ARITHMETIC_ERRORS as error:
+        raise _fail(op, (x, y), error, "forward") from None
+    if out - out != 0.0:
+        _refuse_infinite_result(op, (x, y), (first, second))
+    x_is_constant = type(x) is Constant
+    y_is_constant = type(y) is Constant
+    if x_is_constant and y_is_constant:
+        return Constant(out)
+    node = _blank(Value)
+    node._data = out
+    node.grad = 0.0
+    node.label = node.op = None
+    node._edges = ()
+    if recording_flag.get():
+        try:
+            toward_x, toward_y = op.local(out, first, second)
+        except _ARITHMETIC_ERRORS as error:
+            raise _fail(op, (x, y), error, "derivative") from None
+        if x_is_constant:
+            toward_x = None
+            total = toward_y
+        elif y_is_constant:
+            toward_y = None
+            total = toward_x
+        else:
+            total = toward_x + toward_y
+        if total - total != 0.0:
+            checked = [local for local in (toward_x, toward_y) if local is not None]
+            _refuse_infinite_derivative(op, (x, y), (first, second), checked)
+        node.op = op
+        node._edges = (x, toward_x, y, toward_y)
+    return node
+
+
+def _record(op, inputs, datas, constant_count):
+    """Run the variadic ``op`` on ``inputs`` (``Value`` nodes whose numbers are ``datas``);
+    return the result node.
+
+    ``constant_count`` says how many inputs are ``Constant`` s: the derivatives toward
+    them are dropped unchecked, and when every input is one the result is a constant too.
+    """
+    try:
+        out = op.forward(datas)
+    except _ARITHMETIC_ERRORS as error:
+        raise _fail(op, inputs, error, "forward") from None
+    if out - out != 0.0:
+        _refuse_infinite_result(op, inputs, datas)
+    if constant_count == len(inputs):
+        return Constant(out)
+    node = _result(out)
+    if not recording_flag.get():
+        return node
+    try:
+        local = op.local(out, datas)
+    except _ARITHMETIC_ERRORS as error:
+        raise _fail(op, inputs, error, "derivative") from None
+    checked = local
+    if constant_count:
+        local = [None if type(s) is Constant else d for s, d in zip(inputs, local)]
+        checked = [d for d in local if d is not None]
+    total = sum(checked)
+    if total - total != 0.0:
+        _refuse_infinite_derivative(op, inputs, datas, checked)
+    node.op = op
+    edges = [None] * (2 * len(inputs))
+    edges[::2] = inputs
+    edges[1::2] = local
+    node._edges = tuple(edges)
+    return node
 
 
 def _variadic(op, operands):
