@@ -778,6 +778,10 @@ def neg(x):
     return _unary(NEG, x)
 
 
+# Every integer up to 2**53 in size is a float exactly.
+_EXACT_INTEGERS = 2**53
+
+
 def power(base, exponent):
     """``base ** exponent``.
 
@@ -785,6 +789,10 @@ def power(base, exponent):
     is a number base (``2 ** y``): the one input is the other operand, and no
     derivative toward the fixed number is ever formed. Two ``Value`` s make ``x ** y``.
     """
+    kind = type(exponent)
+    if kind is float or (kind is int and -_EXACT_INTEGERS <= exponent <= _EXACT_INTEGERS):
+        # The usual x ** 2: the number goes straight into the operation, no Constant made for it.
+        return _unary(power_op(float(exponent)), base)
     base, exponent = _value(base, "pow"), _value(exponent, "pow")
     if exponent.is_constant:
         return _unary(power_op(exponent._data), base)

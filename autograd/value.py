@@ -31,7 +31,8 @@ class Value:
     __slots__ = ("_data", "grad", "label", "op", "_edges")
 
     def __init__(self, data, label=None):
-        self._data = _as_float(data, label)
+        # A float needs no conversion or check: the usual case, without a call.
+        self._data = data if type(data) is float else _as_float(data, label)
         self.grad = 0.0
         self.label = None if label is None else str(label)
         self.op = None
