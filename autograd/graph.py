@@ -28,33 +28,34 @@ def operations_and_leaves(root):
         return [], [] if root.is_constant else [root]
     finished = []
     leaves = []
-    seen = {root}
-    # The stack is two flat lists, the nodes and where each one's edges are read up to:
-    # no tuple or iterator per node, which the cyclic garbage collector would keep
-    # scanning while a deep chain's stack grows (its cost per node grew with depth).
+    seen = set()
+    # Recursion emulated on one flat stack of nodes: a node's inputs are pushed first one
+    # on top and each is walked when popped, unless seen by then; ``_FINISHED`` under them
+    # marks the node below as finished. Nothing is allocated per node that outlives its
+    # step, so the cyclic garbage collector has no growing stack to rescan (with a tuple
+    # and an iterator per node, the walk's cost per node grew with the depth of a chain).
     stack = [root]
-    positions = [0]
+    pop, push, push_all = stack.pop, stack.append, stack.extend
     while stack:
-        edges = stack[-1]._edges
-        position = positions[-1]
-        end = len(edges)
-        while position < end:
-            source = edges[position]
-            position += 2
-            if not source._edges:
-                if type(source) is not Constant:
-                    leaves.append(source)
-            elif source not in seen:
-                seen.add(source)
-                positions[-1] = position
-                stack.append(source)
-                positions.append(0)
-                break
-        else:
-            finished.append(stack.pop())
-            positions.pop()
+        node = pop()
+        if node is _FINISHED:
+            finished.append(pop())
+            continue
+        edges = node._edges
+        if not edges:
+            if type(node) is not Constant:
+                leaves.append(node)
+        elif node not in seen:
+            seen.add(node)
+            push(node)
+            push(_FINISHED)
+            push_all(edges[-2::-2])  # the inputs, last first: the first is walked first
     finished.reverse()
     return finished, leaves
+
+
+# Pushed right above a node in ``operations_and_leaves``: popped, it means that node is done.
+_FINISHED = object()
 
 
 def consumers_first(root):
@@ -87,6 +88,8 @@ def topological_order(root):
 
 def seed_gradient(gradient, root):
     """``gradient`` as the float that starts a backward pass at ``root``, or a clear error."""
+    if type(gradient) is float and gradient - gradient == 0.0:
+        return gradient  # the usual finite float, such as the default 1.0
     # A string or NaN seed would only surface later as a puzzling gradient.
     if isinstance(gradient, bool) or not isinstance(gradient, numbers.Real):
         raise TypeError(

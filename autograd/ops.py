@@ -31,8 +31,8 @@ forward rule and local derivatives written as source text over the nodes' names,
 function call or a branch in plain Python or in PyTorch). An entry without one is
 still compiled, as calls to its own ``forward`` and ``local``.
 
-A new operation is one ``Op`` entry plus a public function that calls ``_unary``,
-``_binary`` or ``_variadic``.
+A new operation is one ``Op`` entry plus a public function that calls ``unary``,
+``binary`` or ``_variadic``.
 """
 
 import math
@@ -581,8 +581,9 @@ _blank = object.__new__
 def _result(out):
     """A new ``Value`` holding ``out`` (a float already checked), with no edges yet.
 
-    Made slot by slot, without ``Value.__init__`` and its type checks. ``_unary`` and
-    ``_binary`` write the same five lines out: they make most of a graph's nodes.
+    Made slot by slot, without ``Value.__init__`` and its type checks. ``unary`` and
+    ``binary`` write these lines out, setting ``op`` and ``_edges`` once: they make most
+    of a graph's nodes.
     """
     node = _blank(Value)
     node._data = out
@@ -592,7 +593,7 @@ def _result(out):
     return node
 
 
-def _unary(op, x):
+def unary(op, x):
     """Run the one-input ``op`` on ``x`` (a ``Value`` or a number); return the result node."""
     if type(x) is not Value:
         x = _value(x, op.name)
@@ -608,8 +609,7 @@ def _unary(op, x):
     node = _blank(Value)
     node._data = out
     node.grad = 0.0
-    node.label = node.op = None
-    node._edges = ()
+    node.label = None
     if recording_flag.get():
         try:
             (local,) = op.local(out, data)
@@ -619,19 +619,25 @@ def _unary(op, x):
             _refuse_infinite_derivative(op, (x,), (data,), (local,))
         node.op = op
         node._edges = (x, local)
+    else:
+        node.op = None
+        node._edges = ()
     return node
 
 
-def _binary(op, x, y):
+def binary(op, x, y):
     """Run the two-input ``op`` on ``x`` and ``y`` (``Value`` s or numbers); return the result node.
 
     A derivative toward a constant is dropped unchecked (its edge holds ``None``):
     nothing ever uses it. When both inputs are constants, so is the result.
     """
+    x_is_constant = y_is_constant = False
     if type(x) is not Value:
         x = _value(x, op.name)
+        x_is_constant = type(x) is Constant
     if type(y) is not Value:
         y = _value(y, op.name)
+        y_is_constant = type(y) is Constant
     first, second = x._data, y._data
     try:
         out = op.forward(first, second)
@@ -639,15 +645,12 @@ def _binary(op, x, y):
         raise _fail(op, (x, y), error, "forward") from None
     if out - out != 0.0:
         _refuse_infinite_result(op, (x, y), (first, second))
-    x_is_constant = type(x) is Constant
-    y_is_constant = type(y) is Constant
     if x_is_constant and y_is_constant:
         return Constant(out)
     node = _blank(Value)
     node._data = out
     node.grad = 0.0
-    node.label = node.op = None
-    node._edges = ()
+    node.label = None
     if recording_flag.get():
         try:
             toward_x, toward_y = op.local(out, first, second)
@@ -666,6 +669,9 @@ def _binary(op, x, y):
             _refuse_infinite_derivative(op, (x, y), (first, second), checked)
         node.op = op
         node._edges = (x, toward_x, y, toward_y)
+    else:
+        node.op = None
+        node._edges = ()
     return node
 
 
@@ -715,7 +721,7 @@ def _variadic(op, operands):
 def _value(operand, op_name):
     kind = type(operand)
     if kind is float:
-        node = Constant.__new__(Constant)
+        node = _blank(Constant)
         node._data = operand
         node.grad = 0.0
         node.label = None
@@ -759,23 +765,23 @@ def _values(operands, op_name):
 
 
 def add(x, y):
-    return _binary(ADD, x, y)
+    return binary(ADD, x, y)
 
 
 def sub(x, y):
-    return _binary(SUB, x, y)
+    return binary(SUB, x, y)
 
 
 def mul(x, y):
-    return _binary(MUL, x, y)
+    return binary(MUL, x, y)
 
 
 def div(x, y):
-    return _binary(DIV, x, y)
+    return binary(DIV, x, y)
 
 
 def neg(x):
-    return _unary(NEG, x)
+    return unary(NEG, x)
 
 
 # Every integer up to 2**53 in size is a float exactly.
@@ -792,42 +798,42 @@ def power(base, exponent):
     kind = type(exponent)
     if kind is float or (kind is int and -_EXACT_INTEGERS <= exponent <= _EXACT_INTEGERS):
         # The usual x ** 2: the number goes straight into the operation, no Constant made for it.
-        return _unary(power_op(float(exponent)), base)
+        return unary(power_op(float(exponent)), base)
     base, exponent = _value(base, "pow"), _value(exponent, "pow")
     if exponent.is_constant:
-        return _unary(power_op(exponent._data), base)
+        return unary(power_op(exponent._data), base)
     if base.is_constant:
         if base._data < 0.0:
             raise UndefinedOperationError(
                 f"pow: with a Value exponent the base must be >= 0, because d out/d exponent "
                 f"= out * ln(base); got base {base._data!r}, exponent {_describe([exponent])}"
             )
-        return _unary(exponential_op(base._data), exponent)
-    return _binary(POW, base, exponent)
+        return unary(exponential_op(base._data), exponent)
+    return binary(POW, base, exponent)
 
 
 def exp(x):
-    return _unary(EXP, x)
+    return unary(EXP, x)
 
 
 def log(x):
-    return _unary(LOG, x)
+    return unary(LOG, x)
 
 
 def sqrt(x):
-    return _unary(SQRT, x)
+    return unary(SQRT, x)
 
 
 def tanh(x):
-    return _unary(TANH, x)
+    return unary(TANH, x)
 
 
 def sigmoid(x):
-    return _unary(SIGMOID, x)
+    return unary(SIGMOID, x)
 
 
 def relu(x):
-    return _unary(RELU, x)
+    return unary(RELU, x)
 
 
 def _parameter(number, name, op_name, x):
@@ -841,11 +847,11 @@ def _parameter(number, name, op_name, x):
 
 
 def leaky_relu(x, slope=0.1):
-    return _unary(leaky_relu_op(_parameter(slope, "slope", "leaky_relu", x)), x)
+    return unary(leaky_relu_op(_parameter(slope, "slope", "leaky_relu", x)), x)
 
 
 def elu(x, alpha=1.0):
-    return _unary(elu_op(_parameter(alpha, "alpha", "elu", x)), x)
+    return unary(elu_op(_parameter(alpha, "alpha", "elu", x)), x)
 
 
 def sum_values(values):

@@ -530,6 +530,7 @@ WORKED_V = ((0.4963, 0.7682), (0.0885, 0.1320), (0.3074, 0.6341))
 WORKED_W = ((0.4901, 0.8964, 0.4556), (0.6323, 0.3489, 0.4017))
 WORKED_TARGET = (1.0, 0.0, 0.0)
 TANH_CHAIN_SCALE, TANH_CHAIN_SHIFT = 1.0001, 0.1
+TANH_CHAIN_LINKS_TIMED = 100_000
 
 
 def elementary_worked_example(leaf):
@@ -595,15 +596,19 @@ def measure_elementary_sum(library, args):
 
 
 def measure_tanh_chain(library, args):
+    """Build a tanh chain of ``args.size`` links and backpropagate; short chains are timed
+    as many in a row (100,000 links in all per repeat), so that every timing is long enough."""
+    chains = max(1, TANH_CHAIN_LINKS_TIMED // args.size)
+    nodes = graph_size(library, tanh_chain(library.leaf, args.size)[1])
     stopwatch = Stopwatch()
     for _ in range(args.repeats):
         gc.collect()
         with stopwatch:
-            x, y = tanh_chain(library.leaf, args.size)
-            y.backward()
-        nodes = graph_size(library, y)
-        del x, y
-    return stopwatch.result(nodes=nodes)
+            for _ in range(chains):
+                x, y = tanh_chain(library.leaf, args.size)
+                y.backward()
+                del x, y
+    return stopwatch.result(nodes=nodes * chains)
 
 
 def process_status(field):
