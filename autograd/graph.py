@@ -49,7 +49,7 @@ def operations_and_leaves(root):
             seen.add(node)
             push(node)
             push(_FINISHED)
-            push_all(edges[-2::-2])  # the inputs, last first: the first is walked first
+            push_all(edges[-2:0:-2])  # the inputs, last first: the first is walked first
     finished.reverse()
     return finished, leaves
 
@@ -70,7 +70,7 @@ def consumers_first(root):
         return [root]
     first_use = {}
     for node in reversed(operations):
-        for source in node._edges[::2]:
+        for source in node._edges[1::2]:
             if not source._edges:
                 first_use[source] = None
     return operations + list(reversed(first_use))
@@ -189,6 +189,7 @@ def chain_rule(operations, gradients=None, *, create_graph=False, report=False):
         edges = _rebuilt_edges(node) if create_graph else node._edges
         contributions = [] if report else None
         pairs = iter(edges)
+        next(pairs)  # the operation, first in ``_edges``
         for source, local in zip(pairs, pairs):
             # None: toward a constant; 0: passes nothing (listed only when reporting).
             if not local and (local is None or not report):
@@ -207,10 +208,10 @@ def chain_rule(operations, gradients=None, *, create_graph=False, report=False):
 
 def _rebuilt_edges(node):
     """``node``'s edges with each local derivative rebuilt as a ``Value`` by its operation's rule."""
-    sources = node._edges[::2]
+    sources = node._edges[1::2]
     fresh = node.op.local_derivatives(node, sources)
-    edges = []
-    for source, stored, local in zip(sources, node._edges[1::2], fresh):
+    edges = [node.op]
+    for source, stored, local in zip(sources, node._edges[2::2], fresh):
         if stored is None:
             local = None
         elif type(local) is float and local == 1.0:

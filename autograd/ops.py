@@ -582,13 +582,13 @@ def _result(out):
     """A new ``Value`` holding ``out`` (a float already checked), with no edges yet.
 
     Made slot by slot, without ``Value.__init__`` and its type checks. ``unary`` and
-    ``binary`` write these lines out, setting ``op`` and ``_edges`` once: they make most
+    ``binary`` write these lines out, setting ``_edges`` once: they make most
     of a graph's nodes.
     """
     node = _blank(Value)
     node._data = out
     node.grad = 0.0
-    node.label = node.op = None
+    node.label = None
     node._edges = ()
     return node
 
@@ -617,10 +617,8 @@ def unary(op, x):
             raise _fail(op, (x,), error, "derivative") from None
         if local - local != 0.0:
             _refuse_infinite_derivative(op, (x,), (data,), (local,))
-        node.op = op
-        node._edges = (x, local)
+        node._edges = (op, x, local)
     else:
-        node.op = None
         node._edges = ()
     return node
 
@@ -667,10 +665,8 @@ def binary(op, x, y):
         if total - total != 0.0:
             checked = [local for local in (toward_x, toward_y) if local is not None]
             _refuse_infinite_derivative(op, (x, y), (first, second), checked)
-        node.op = op
-        node._edges = (x, toward_x, y, toward_y)
+        node._edges = (op, x, toward_x, y, toward_y)
     else:
-        node.op = None
         node._edges = ()
     return node
 
@@ -704,10 +700,9 @@ def _record(op, inputs, datas, constant_count):
     total = sum(checked)
     if total - total != 0.0:
         _refuse_infinite_derivative(op, inputs, datas, checked)
-    node.op = op
-    edges = [None] * (2 * len(inputs))
-    edges[::2] = inputs
-    edges[1::2] = local
+    edges = [op] + [None] * (2 * len(inputs))
+    edges[1::2] = inputs
+    edges[2::2] = local
     node._edges = tuple(edges)
     return node
 
@@ -725,7 +720,6 @@ def _value(operand, op_name):
         node._data = operand
         node.grad = 0.0
         node.label = None
-        node.op = None
         node._edges = ()
         return node
     if isinstance(operand, Value):

@@ -28,14 +28,17 @@ class Value:
     7.0
     """
 
-    __slots__ = ("_data", "grad", "label", "op", "_edges")
+    # Four slots make a 64-byte object, one of the allocator's size classes (a fifth slot
+    # rounds it up to 80). So the operation rides as the first item of ``_edges``, where it
+    # is free: a tuple of 3 or 5 items fills the same size class as one of 2 or 4.
+    __slots__ = ("_data", "grad", "label", "_edges")
 
     def __init__(self, data, label=None):
         # A float needs no conversion or check: the usual case, without a call.
         self._data = data if type(data) is float else _as_float(data, label)
         self.grad = 0.0
         self.label = None if label is None else str(label)
-        self.op = None
+        # (op, input 1, local 1, input 2, local 2, ...) for a computed node, () for a leaf.
         self._edges = ()
 
     @property
@@ -51,9 +54,15 @@ class Value:
     # ----- the graph, through public names ------------------------------------
 
     @property
+    def op(self):
+        """The operation (an ``autograd.Op``) that made this node; None for a leaf."""
+        edges = self._edges
+        return edges[0] if edges else None
+
+    @property
     def inputs(self):
         """The nodes this one was computed from, in order (``x*x`` lists ``x`` twice)."""
-        return self._edges[::2]
+        return self._edges[1::2]
 
     @property
     def local_derivatives(self):
@@ -61,13 +70,13 @@ class Value:
 
         ``None`` toward a ``Constant``: nothing ever needs that derivative.
         """
-        return self._edges[1::2]
+        return self._edges[2::2]
 
     @property
     def edges(self):
         """``(input, local_derivative)`` pairs, in input order."""
         edges = self._edges
-        return tuple(zip(edges[::2], edges[1::2]))
+        return tuple(zip(edges[1::2], edges[2::2]))
 
     @property
     def is_leaf(self):
