@@ -778,8 +778,8 @@ def neg(x):
     return unary(NEG, x)
 
 
-# Every integer up to 2**53 in size is a float exactly.
-_EXACT_INTEGERS = 2**53
+# The integers that are floats exactly (2**53 + 1 is not).
+_EXACT_INTEGERS = range(-(2**53), 2**53 + 1)
 
 
 def power(base, exponent):
@@ -790,7 +790,7 @@ def power(base, exponent):
     derivative toward the fixed number is ever formed. Two ``Value`` s make ``x ** y``.
     """
     kind = type(exponent)
-    if kind is float or (kind is int and -_EXACT_INTEGERS <= exponent <= _EXACT_INTEGERS):
+    if kind is float or (kind is int and exponent in _EXACT_INTEGERS):
         # The usual x ** 2: the number goes straight into the operation, no Constant made for it.
         return unary(power_op(float(exponent)), base)
     base, exponent = _value(base, "pow"), _value(exponent, "pow")
