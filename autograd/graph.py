@@ -29,27 +29,27 @@ def operations_and_leaves(root):
     finished = []
     leaves = []
     seen = set()
-    # Recursion emulated on one flat stack of nodes: a node's inputs are pushed first one
-    # on top and each is walked when popped, unless seen by then; ``_FINISHED`` under them
-    # marks the node below as finished. Nothing is allocated per node that outlives its
-    # step, so the cyclic garbage collector has no growing stack to rescan (with a tuple
-    # and an iterator per node, the walk's cost per node grew with the depth of a chain).
+    # Recursion emulated on one flat stack: a node's inputs that are operations are pushed,
+    # the first one on top, and each is walked when popped unless seen by then; ``_FINISHED``
+    # under them marks the node below as finished. Nothing is allocated per node that
+    # outlives its step, so the cyclic garbage collector has no growing stack to rescan
+    # (with a tuple and an iterator per node, the cost per node grew with a chain's depth).
     stack = [root]
-    pop, push, push_all = stack.pop, stack.append, stack.extend
+    pop, push = stack.pop, stack.append
     while stack:
         node = pop()
         if node is _FINISHED:
             finished.append(pop())
-            continue
-        edges = node._edges
-        if not edges:
-            if type(node) is not Constant:
-                leaves.append(node)
         elif node not in seen:
             seen.add(node)
             push(node)
             push(_FINISHED)
-            push_all(edges[-2:0:-2])  # the inputs, last first: the first is walked first
+            for source in node._edges[-2:0:-2]:  # the inputs, last first
+                if source._edges:
+                    if source not in seen:
+                        push(source)
+                elif type(source) is not Constant:
+                    leaves.append(source)
     finished.reverse()
     return finished, leaves
 

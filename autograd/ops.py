@@ -700,7 +700,7 @@ def _record(op, inputs, datas, constant_count):
     total = sum(checked)
     if total - total != 0.0:
         _refuse_infinite_derivative(op, inputs, datas, checked)
-    edges = [op] + [None] * (2 * len(inputs))
+    edges = [op] * (2 * len(inputs) + 1)
     edges[1::2] = inputs
     edges[2::2] = local
     node._edges = tuple(edges)
