@@ -576,6 +576,7 @@ def _refuse_infinite_derivative(op, inputs, datas, locals_checked):
 
 
 _blank = object.__new__
+_recording = recording_flag.get
 
 
 def _result(out):
@@ -610,7 +611,7 @@ def unary(op, x):
     node._data = out
     node.grad = 0.0
     node.label = None
-    if recording_flag.get():
+    if _recording():
         try:
             (local,) = op.local(out, data)
         except _ARITHMETIC_ERRORS as error:
@@ -649,7 +650,7 @@ def binary(op, x, y):
     node._data = out
     node.grad = 0.0
     node.label = None
-    if recording_flag.get():
+    if _recording():
         try:
             toward_x, toward_y = op.local(out, first, second)
         except _ARITHMETIC_ERRORS as error:
@@ -687,7 +688,7 @@ def _record(op, inputs, datas, constant_count):
     if constant_count == len(inputs):
         return Constant(out)
     node = _result(out)
-    if not recording_flag.get():
+    if not _recording():
         return node
     try:
         local = op.local(out, datas)
