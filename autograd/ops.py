@@ -579,15 +579,15 @@ _blank = object.__new__
 _recording = recording_flag.get
 
 
-def _result(out):
-    """A new ``Value`` holding ``out`` (a float already checked), with no edges yet.
+def _leaf(kind, number):
+    """A new ``kind`` (``Value`` or ``Constant``) holding the float ``number``, with no edges.
 
     Made slot by slot, without ``Value.__init__`` and its type checks. ``unary`` and
     ``binary`` write these lines out, setting ``_edges`` once: they make most
     of a graph's nodes.
     """
-    node = _blank(Value)
-    node._data = out
+    node = _blank(kind)
+    node._data = number
     node.grad = 0.0
     node.label = None
     node._edges = ()
@@ -687,7 +687,7 @@ def _record(op, inputs, datas, constant_count):
         _refuse_infinite_result(op, inputs, datas)
     if constant_count == len(inputs):
         return Constant(out)
-    node = _result(out)
+    node = _leaf(Value, out)
     if not _recording():
         return node
     try:
@@ -717,12 +717,7 @@ def _variadic(op, operands):
 def _value(operand, op_name):
     kind = type(operand)
     if kind is float:
-        node = _blank(Constant)
-        node._data = operand
-        node.grad = 0.0
-        node.label = None
-        node._edges = ()
-        return node
+        return _leaf(Constant, operand)
     if isinstance(operand, Value):
         return operand
     if kind is not int and (isinstance(operand, bool) or not isinstance(operand, numbers.Real)):
