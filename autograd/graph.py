@@ -28,23 +28,34 @@ def operations_and_leaves(root):
         return [], [] if root.is_constant else [root]
     finished = []
     leaves = []
-    seen = {root}
-    stack = [(root, iter(root._edges[::2]))]
+    seen = set()
+    # Recursion emulated on one flat stack: a node's inputs that are operations are pushed,
+    # the first one on top, and each is walked when popped unless seen by then; ``_FINISHED``
+    # under them marks the node below as finished. Nothing is allocated per node that
+    # outlives its step, so the cyclic garbage collector has no growing stack to rescan
+    # (with a tuple and an iterator per node, the cost per node grew with a chain's depth).
+    stack = [root]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, sources = stack[-1]
-        for source in sources:
-            if not source._edges:
-                if type(source) is not Constant:
+        node = pop()
+        if node is _FINISHED:
+            finished.append(pop())
+        elif node not in seen:
+            seen.add(node)
+            push(node)
+            push(_FINISHED)
+            for source in node._edges[-2:0:-2]:  # the inputs, last first
+                if source._edges:
+                    if source not in seen:
+                        push(source)
+                elif type(source) is not Constant:
                     leaves.append(source)
-            elif source not in seen:
-                seen.add(source)
-                stack.append((source, iter(source._edges[::2])))
-                break
-        else:
-            stack.pop()
-            finished.append(node)
     finished.reverse()
     return finished, leaves
+
+
+# Pushed right above a node in ``operations_and_leaves``: popped, it means that node is done.
+_FINISHED = object()
 
 
 def consumers_first(root):
@@ -59,7 +70,7 @@ def consumers_first(root):
         return [root]
     first_use = {}
     for node in reversed(operations):
-        for source in node._edges[::2]:
+        for source in node._edges[1::2]:
             if not source._edges:
                 first_use[source] = None
     return operations + list(reversed(first_use))
@@ -77,6 +88,8 @@ def topological_order(root):
 
 def seed_gradient(gradient, root):
     """``gradient`` as the float that starts a backward pass at ``root``, or a clear error."""
+    if type(gradient) is float and gradient - gradient == 0.0:
+        return gradient  # the usual finite float, such as the default 1.0
     # A string or NaN seed would only surface later as a puzzling gradient.
     if isinstance(gradient, bool) or not isinstance(gradient, numbers.Real):
         raise TypeError(
@@ -176,6 +189,7 @@ def chain_rule(operations, gradients=None, *, create_graph=False, report=False):
         edges = _rebuilt_edges(node) if create_graph else node._edges
         contributions = [] if report else None
         pairs = iter(edges)
+        next(pairs)  # the operation, first in ``_edges``
         for source, local in zip(pairs, pairs):
             # None: toward a constant; 0: passes nothing (listed only when reporting).
             if not local and (local is None or not report):
@@ -194,10 +208,10 @@ def chain_rule(operations, gradients=None, *, create_graph=False, report=False):
 
 def _rebuilt_edges(node):
     """``node``'s edges with each local derivative rebuilt as a ``Value`` by its operation's rule."""
-    sources = node._edges[::2]
+    sources = node._edges[1::2]
     fresh = node.op.local_derivatives(node, sources)
-    edges = []
-    for source, stored, local in zip(sources, node._edges[1::2], fresh):
+    edges = [node.op]
+    for source, stored, local in zip(sources, node._edges[2::2], fresh):
         if stored is None:
             local = None
         elif type(local) is float and local == 1.0:

@@ -13,7 +13,7 @@ Every operation is one ``Op`` entry holding two small functions:
   ``variadic``, takes them as one sequence: ``forward(inputs)``, ``local(out,
   inputs)``, so a 100,000-wide sum is not a 100,000-argument call). When the answer does not exist it
   raises ``ValueError`` / ``ZeroDivisionError`` / ``OverflowError`` with a
-  reason; ``_record`` turns that into tracegrad's own error naming the operation
+  reason; ``_fail`` turns that into tracegrad's own error naming the operation
   and the operands' labels.
 * ``local(out, *inputs) -> tuple``: one local derivative per input. It is
   written with ordinary operators and the ``_exp``/``_log`` helpers, so the very
@@ -31,14 +31,14 @@ forward rule and local derivatives written as source text over the nodes' names,
 function call or a branch in plain Python or in PyTorch). An entry without one is
 still compiled, as calls to its own ``forward`` and ``local``.
 
-A new operation is one ``Op`` entry plus a public function that calls ``_unary``,
-``_binary`` or ``_variadic``.
+A new operation is one ``Op`` entry plus a public function that calls ``unary``,
+``binary`` or ``_variadic``.
 """
 
 import math
 import numbers
+import operator
 from functools import lru_cache
-from operator import mul as _times
 
 from autograd import formulas as f
 from autograd.errors import (
@@ -143,7 +143,7 @@ def _logsumexp(z):
 def _dot(operands):
     # operands = w1..wn, x1..xn, and a bias when their count is odd.
     n = len(operands) // 2
-    total = sum(map(_times, operands[:n], operands[n : 2 * n]))
+    total = sum(map(operator.mul, operands[:n], operands[n : 2 * n]))
     return total + operands[-1] if len(operands) % 2 else total
 
 
@@ -220,19 +220,19 @@ def _cross_entropy_formulas(arity):
 
 # ----- the table ---------------------------------------------------------------------------
 
-ADD = Op("add", "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0),
+ADD = Op("add", "+", operator.add, lambda out, x, y: (1.0, 1.0),
          formulas=_binary_formulas(lambda x, y: (x + y, 1, 1)),
          code=lambda lang, out, x, y: (f"{x} + {y}", ("1.0", "1.0")))
-SUB = Op("sub", "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0),
+SUB = Op("sub", "-", operator.sub, lambda out, x, y: (1.0, -1.0),
          formulas=_binary_formulas(lambda x, y: (x - y, 1, -1)),
          code=lambda lang, out, x, y: (f"{x} - {y}", ("1.0", "-1.0")))
-MUL = Op("mul", "×", lambda x, y: x * y, lambda out, x, y: (y, x),
+MUL = Op("mul", "×", operator.mul, lambda out, x, y: (y, x),
          formulas=_binary_formulas(lambda x, y: (x * y, y, x)),
          code=lambda lang, out, x, y: (f"{x}*{y}", (y, x)))
 DIV = Op("div", "÷", _divide, lambda out, x, y: (1.0 / y, -out / y),
          formulas=_binary_formulas(lambda x, y: (x / y, 1 / y, -x / y**2)),
          code=lambda lang, out, x, y: (f"{x}/{y}", (f"1.0/{y}", f"-{out}/{y}")))
-NEG = Op("neg", "−", lambda x: -x, lambda out, x: (-1.0,),
+NEG = Op("neg", "−", operator.neg, lambda out, x: (-1.0,),
          formulas=_unary_formulas(lambda x: (-x, -1)),
          code=lambda lang, out, x: (f"-{x}", ("-1.0",)))
 POW = Op(
@@ -557,71 +557,157 @@ def _all_finite(numbers):
     return all(map(math.isfinite, numbers))
 
 
+_ARITHMETIC_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
+
+
+# The checks below test ``x - x != 0.0``: nan exactly when x is inf or nan, and cheaper
+# than isfinite. The functions they call do the full test once that cheap one has flagged.
+
+
+def _refuse_infinite_result(op, inputs, datas):
+    """Raise if ``op`` gave an infinite or NaN result from finite inputs."""
+    if _all_finite(datas):
+        raise _fail(op, inputs, OverflowError(), "forward")
+
+
+def _refuse_infinite_derivative(op, inputs, datas, locals_checked):
+    """Raise if a local derivative is infinite or NaN at finite inputs (their sum was not finite,
+    which may also be two large finite derivatives overflowing when added)."""
+    if not _all_finite(locals_checked) and _all_finite(datas):
+        raise _fail(op, inputs, OverflowError(), "derivative")
+
+
+_blank = object.__new__
+_recording = recording_flag.get
+
+
+def _leaf(kind, number):
+    """A new ``kind`` (``Value`` or ``Constant``) holding the float ``number``, with no edges.
+
+    Made slot by slot, without ``Value.__init__`` and its type checks. ``unary`` and
+    ``binary`` write these lines out, setting ``_edges`` once: they make most
+    of a graph's nodes.
+    """
+    node = _blank(kind)
+    node._data = number
+    node.grad = 0.0
+    node.label = None
+    node._edges = ()
+    return node
+
+
+def unary(op, x):
+    """Run the one-input ``op`` on ``x`` (a ``Value`` or a number); return the result node."""
+    if type(x) is not Value:
+        x = _value(x, op.name)
+    data = x._data
+    try:
+        out = op.forward(data)
+    except _ARITHMETIC_ERRORS as error:
+        raise _fail(op, (x,), error, "forward") from None
+    if out - out != 0.0:
+        _refuse_infinite_result(op, (x,), (data,))
+    if type(x) is Constant:
+        return Constant(out)
+    node = _blank(Value)
+    node._data = out
+    node.grad = 0.0
+    node.label = None
+    if _recording():
+        try:
+            (local,) = op.local(out, data)
+        except _ARITHMETIC_ERRORS as error:
+            raise _fail(op, (x,), error, "derivative") from None
+        if local - local != 0.0:
+            _refuse_infinite_derivative(op, (x,), (data,), (local,))
+        node._edges = (op, x, local)
+    else:
+        node._edges = ()
+    return node
+
+
+def binary(op, x, y):
+    """Run the two-input ``op`` on ``x`` and ``y`` (``Value`` s or numbers); return the result node.
+
+    A derivative toward a constant is dropped unchecked (its edge holds ``None``):
+    nothing ever uses it. When both inputs are constants, so is the result.
+    """
+    x_is_constant = y_is_constant = False
+    if type(x) is not Value:
+        x = _value(x, op.name)
+        x_is_constant = type(x) is Constant
+    if type(y) is not Value:
+        y = _value(y, op.name)
+        y_is_constant = type(y) is Constant
+    first, second = x._data, y._data
+    try:
+        out = op.forward(first, second)
+    except _ARITHMETIC_ERRORS as error:
+        raise _fail(op, (x, y), error, "forward") from None
+    if out - out != 0.0:
+        _refuse_infinite_result(op, (x, y), (first, second))
+    if x_is_constant and y_is_constant:
+        return Constant(out)
+    node = _blank(Value)
+    node._data = out
+    node.grad = 0.0
+    node.label = None
+    if _recording():
+        try:
+            toward_x, toward_y = op.local(out, first, second)
+        except _ARITHMETIC_ERRORS as error:
+            raise _fail(op, (x, y), error, "derivative") from None
+        if x_is_constant:
+            toward_x = None
+            total = toward_y
+        elif y_is_constant:
+            toward_y = None
+            total = toward_x
+        else:
+            total = toward_x + toward_y
+        if total - total != 0.0:
+            checked = [local for local in (toward_x, toward_y) if local is not None]
+            _refuse_infinite_derivative(op, (x, y), (first, second), checked)
+        node._edges = (op, x, toward_x, y, toward_y)
+    else:
+        node._edges = ()
+    return node
+
+
 def _record(op, inputs, datas, constant_count):
-    """Run ``op`` on ``inputs`` (``Value`` nodes whose numbers are ``datas``); return the result node.
+    """Run the variadic ``op`` on ``inputs`` (``Value`` nodes whose numbers are ``datas``);
+    return the result node.
 
     ``constant_count`` says how many inputs are ``Constant`` s: the derivatives toward
     them are dropped unchecked, and when every input is one the result is a constant too.
     """
-    variadic = op.variadic
     try:
-        out = op.forward(datas) if variadic else op.forward(*datas)
-    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        out = op.forward(datas)
+    except _ARITHMETIC_ERRORS as error:
         raise _fail(op, inputs, error, "forward") from None
-    # out - out is nan exactly when out is inf or nan: cheaper than isfinite here.
-    if out - out != 0.0 and _all_finite(datas):
-        raise _fail(op, inputs, OverflowError(), "forward")
+    if out - out != 0.0:
+        _refuse_infinite_result(op, inputs, datas)
     if constant_count == len(inputs):
         return Constant(out)
-    node = Value.__new__(Value)
-    node._data = out
-    node.grad = 0.0
-    node.label = None
-    node.op = None
-    node._edges = ()
-    if not recording_flag.get():
+    node = _leaf(Value, out)
+    if not _recording():
         return node
     try:
-        local = op.local(out, datas) if variadic else op.local(out, *datas)
-    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        local = op.local(out, datas)
+    except _ARITHMETIC_ERRORS as error:
         raise _fail(op, inputs, error, "derivative") from None
     checked = local
     if constant_count:
-        # Drop the derivatives toward constants (unchecked: nothing will ever use them).
-        if len(inputs) == 2:
-            first_is_constant = type(inputs[0]) is Constant
-            local = (None, local[1]) if first_is_constant else (local[0], None)
-            checked = local[1:] if first_is_constant else local[:1]
-        else:
-            local = [None if type(s) is Constant else d for s, d in zip(inputs, local)]
-            checked = [d for d in local if d is not None]
-    # One C-level sum is finite whenever every local is (an overflowing sum is re-checked).
+        local = [None if type(s) is Constant else d for s, d in zip(inputs, local)]
+        checked = [d for d in local if d is not None]
     total = sum(checked)
-    if total - total != 0.0 and not _all_finite(checked) and _all_finite(datas):
-        raise _fail(op, inputs, OverflowError(), "derivative")
-    node.op = op
-    arity = len(inputs)
-    if arity == 2:
-        node._edges = (inputs[0], local[0], inputs[1], local[1])
-    elif arity == 1:
-        node._edges = (inputs[0], local[0])
-    else:
-        edges = [None] * (2 * arity)
-        edges[::2] = inputs
-        edges[1::2] = local
-        node._edges = tuple(edges)
+    if total - total != 0.0:
+        _refuse_infinite_derivative(op, inputs, datas, checked)
+    edges = [op] * (2 * len(inputs) + 1)
+    edges[1::2] = inputs
+    edges[2::2] = local
+    node._edges = tuple(edges)
     return node
-
-
-def _unary(op, x):
-    x = x if type(x) is Value else _value(x, op.name)
-    return _record(op, (x,), (x._data,), type(x) is Constant)
-
-
-def _binary(op, x, y):
-    x = x if type(x) is Value else _value(x, op.name)
-    y = y if type(y) is Value else _value(y, op.name)
-    return _record(op, (x, y), (x._data, y._data), (type(x) is Constant) + (type(y) is Constant))
 
 
 def _variadic(op, operands):
@@ -633,13 +719,7 @@ def _variadic(op, operands):
 def _value(operand, op_name):
     kind = type(operand)
     if kind is float:
-        node = Constant.__new__(Constant)
-        node._data = operand
-        node.grad = 0.0
-        node.label = None
-        node.op = None
-        node._edges = ()
-        return node
+        return _leaf(Constant, operand)
     if isinstance(operand, Value):
         return operand
     if kind is not int and (isinstance(operand, bool) or not isinstance(operand, numbers.Real)):
@@ -677,23 +757,27 @@ def _values(operands, op_name):
 
 
 def add(x, y):
-    return _binary(ADD, x, y)
+    return binary(ADD, x, y)
 
 
 def sub(x, y):
-    return _binary(SUB, x, y)
+    return binary(SUB, x, y)
 
 
 def mul(x, y):
-    return _binary(MUL, x, y)
+    return binary(MUL, x, y)
 
 
 def div(x, y):
-    return _binary(DIV, x, y)
+    return binary(DIV, x, y)
 
 
 def neg(x):
-    return _unary(NEG, x)
+    return unary(NEG, x)
+
+
+# The integers that are floats exactly (2**53 + 1 is not).
+_EXACT_INTEGERS = range(-(2**53), 2**53 + 1)
 
 
 def power(base, exponent):
@@ -703,41 +787,45 @@ def power(base, exponent):
     is a number base (``2 ** y``): the one input is the other operand, and no
     derivative toward the fixed number is ever formed. Two ``Value`` s make ``x ** y``.
     """
+    kind = type(exponent)
+    if kind is float or (kind is int and exponent in _EXACT_INTEGERS):
+        # The usual x ** 2: the number goes straight into the operation, no Constant made for it.
+        return unary(power_op(float(exponent)), base)
     base, exponent = _value(base, "pow"), _value(exponent, "pow")
     if exponent.is_constant:
-        return _unary(power_op(exponent._data), base)
+        return unary(power_op(exponent._data), base)
     if base.is_constant:
         if base._data < 0.0:
             raise UndefinedOperationError(
                 f"pow: with a Value exponent the base must be >= 0, because d out/d exponent "
                 f"= out * ln(base); got base {base._data!r}, exponent {_describe([exponent])}"
             )
-        return _unary(exponential_op(base._data), exponent)
-    return _binary(POW, base, exponent)
+        return unary(exponential_op(base._data), exponent)
+    return binary(POW, base, exponent)
 
 
 def exp(x):
-    return _unary(EXP, x)
+    return unary(EXP, x)
 
 
 def log(x):
-    return _unary(LOG, x)
+    return unary(LOG, x)
 
 
 def sqrt(x):
-    return _unary(SQRT, x)
+    return unary(SQRT, x)
 
 
 def tanh(x):
-    return _unary(TANH, x)
+    return unary(TANH, x)
 
 
 def sigmoid(x):
-    return _unary(SIGMOID, x)
+    return unary(SIGMOID, x)
 
 
 def relu(x):
-    return _unary(RELU, x)
+    return unary(RELU, x)
 
 
 def _parameter(number, name, op_name, x):
@@ -751,11 +839,11 @@ def _parameter(number, name, op_name, x):
 
 
 def leaky_relu(x, slope=0.1):
-    return _unary(leaky_relu_op(_parameter(slope, "slope", "leaky_relu", x)), x)
+    return unary(leaky_relu_op(_parameter(slope, "slope", "leaky_relu", x)), x)
 
 
 def elu(x, alpha=1.0):
-    return _unary(elu_op(_parameter(alpha, "alpha", "elu", x)), x)
+    return unary(elu_op(_parameter(alpha, "alpha", "elu", x)), x)
 
 
 def sum_values(values):

@@ -199,7 +199,7 @@ def compile_graph(root, inputs=None, extra_outputs=()):
             literals[text] = node._data
             continue
         names[node] = book.take(node.label)
-        sources = node._edges[::2]
+        sources = node._edges[1::2]
         steps.append(_Step(node, names[node], node.op, [names[s] for s in sources], sources))
     root_name = names[root]
     gradient_names = {}

@@ -30,6 +30,14 @@ the table gives medians of the repeats):
   still holds) and the growth of the resident set size (RSS, from /proc; Linux only).
   Once for the graph alone, once more after backward (graph + gradients).
 
+* one elementary operation, against the yardstick written below (``Scalar``, ~40 lines of
+  pure Python: + * ** exp log tanh, an iterative topological backward, no checks): the
+  slides' worked example built from those operations alone and backpropagated 10,000 times,
+  a 100,000-wide ``sum()`` (a chain of +), chains x → tanh(x·1.0001 + 0.1) of 10³, 10⁴, 10⁵
+  links, all in µs per graph node; and the bytes per node of a 10⁵-link tanh chain
+  (tracemalloc, and the peak RSS of build + backward). ``--before CHECKOUT`` adds tracegrad
+  from another checkout to the same run; ``--engine-only`` runs just these rows.
+
 micrograd's backward sorts the graph recursively, so a graph deeper than Python's
 recursion limit (1,000 frames by default) raises ``RecursionError``: that is reported as a
 result. To still get a ratio, the deep measurements are repeated for micrograd with the
@@ -135,8 +143,8 @@ def layer_weights(fan_in, fan_out):
 class Tracegrad:
     name = "tracegrad"
 
-    def __init__(self):
-        sys.path.insert(0, str(REPOSITORY))
+    def __init__(self, checkout=REPOSITORY):
+        sys.path.insert(0, str(checkout))
         import autograd
 
         self.autograd = autograd
@@ -151,6 +159,9 @@ class Tracegrad:
 
     def mean(self, values):
         return self.autograd.sum_values(values) / len(values)
+
+    def sources(self, node):
+        return node.inputs
 
 
 class Micrograd:
@@ -174,8 +185,91 @@ class Micrograd:
         # micrograd has no division of Values by numbers other than via ** -1; its demo scales.
         return sum(values) * (1.0 / len(values))
 
+    def sources(self, node):
+        return node._prev
 
-LIBRARIES = {"tracegrad": Tracegrad, "micrograd": Micrograd}
+
+# ----- the yardstick: the least a pure-Python scalar engine must do per node ---------------------
+
+
+class Scalar:
+    """A bare scalar node: its number, its gradient, its inputs and their local derivatives.
+
+    No labels, no checks, no constants: what tracegrad's graph path is measured against.
+    """
+
+    __slots__ = ("data", "grad", "sources", "locals")
+
+    def __init__(self, data, sources=(), locals=()):
+        self.data = data
+        self.grad = 0.0
+        self.sources = sources
+        self.locals = locals
+
+    def __add__(self, other):
+        other = other if isinstance(other, Scalar) else Scalar(float(other))
+        return Scalar(self.data + other.data, (self, other), (1.0, 1.0))
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Scalar) else Scalar(float(other))
+        return Scalar(self.data * other.data, (self, other), (other.data, self.data))
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def __pow__(self, exponent):
+        return Scalar(self.data**exponent, (self,), (exponent * self.data ** (exponent - 1),))
+
+    def exp(self):
+        out = math.exp(self.data)
+        return Scalar(out, (self,), (out,))
+
+    def log(self):
+        return Scalar(math.log(self.data), (self,), (1.0 / self.data,))
+
+    def tanh(self):
+        out = math.tanh(self.data)
+        return Scalar(out, (self,), (1.0 - out * out,))
+
+    def backward(self):
+        # Depth first with an explicit stack: a node is listed once all of its inputs are.
+        order, seen, stack = [], {self}, [(self, iter(self.sources))]
+        while stack:
+            node, pending = stack[-1]
+            for source in pending:
+                if source not in seen:
+                    seen.add(source)
+                    stack.append((source, iter(source.sources)))
+                    break
+            else:
+                order.append(stack.pop()[0])
+        self.grad = 1.0
+        for node in reversed(order):
+            for source, local in zip(node.sources, node.locals):
+                source.grad += local * node.grad
+
+
+class Yardstick:
+    name = "yardstick"
+    leaf = Scalar
+
+    def total(self, values):
+        return sum(values)
+
+    def sources(self, node):
+        return node.sources
+
+
+class TracegradBefore(Tracegrad):
+    """tracegrad imported from another checkout (``--before DIR``), for before/after figures."""
+
+    name = "tracegrad-before"
+
+    def __init__(self, checkout):
+        super().__init__(checkout)
+
+
+LIBRARIES = {"tracegrad": Tracegrad, "micrograd": Micrograd, "yardstick": Yardstick,
+             "tracegrad-before": TracegradBefore}
 
 
 # ----- workloads ---------------------------------------------------------------------------------
@@ -419,7 +513,7 @@ def measure_step_graph(library, args):
     edges = 0
     while stack:
         node = stack.pop()
-        parents = node.inputs if library.name == "tracegrad" else node._prev
+        parents = library.sources(node)
         edges += len(parents)
         for parent in parents:
             if parent not in seen:
@@ -427,6 +521,136 @@ def measure_step_graph(library, args):
                 stack.append(parent)
     return {"nodes": len(seen), "edges": edges, "graph_bytes": graph_bytes,
             "graph_and_grad_bytes": graph_and_grad_bytes}
+
+
+# ----- one elementary operation: tracegrad's graph path against the yardstick -----------------
+
+WORKED_INPUTS = (0.35, 0.20, 0.50)
+WORKED_V = ((0.4963, 0.7682), (0.0885, 0.1320), (0.3074, 0.6341))
+WORKED_W = ((0.4901, 0.8964, 0.4556), (0.6323, 0.3489, 0.4017))
+WORKED_TARGET = (1.0, 0.0, 0.0)
+TANH_CHAIN_SCALE, TANH_CHAIN_SHIFT = 1.0001, 0.1
+TANH_CHAIN_LINKS_TIMED = 100_000
+
+
+def elementary_worked_example(leaf):
+    """The slides' 3-2-3 network and its loss from ``+ * ** exp log tanh`` alone: returns the loss.
+
+    σ(q) = 0.5·tanh(q/2) + 0.5; softmax p_k = exp(z_k) · (Σ_j exp(z_j))⁻¹; L = −Σ y_k ln p_k.
+    """
+    x = [leaf(number) for number in WORKED_INPUTS]
+    v = [[leaf(number) for number in row] for row in WORKED_V]
+    w = [[leaf(number) for number in row] for row in WORKED_W]
+    q = [x[0] * v[0][j] + x[1] * v[1][j] + x[2] * v[2][j] for j in range(2)]
+    h = [0.5 * (0.5 * qj).tanh() + 0.5 for qj in q]
+    exponentials = [(h[0] * w[0][k] + h[1] * w[1][k]).exp() for k in range(3)]
+    denominator = (exponentials[0] + exponentials[1] + exponentials[2]) ** -1
+    p = [e * denominator for e in exponentials]
+    terms = [yk * pk.log() for yk, pk in zip(WORKED_TARGET, p)]
+    return (terms[0] + terms[1] + terms[2]) * -1.0
+
+
+def tanh_chain(leaf, links):
+    """``x`` and ``y``: ``links`` times ``y = tanh(y·1.0001 + 0.1)`` from ``x`` (five nodes a link)."""
+    x = leaf(0.5)
+    y = x
+    for _ in range(links):
+        y = (y * TANH_CHAIN_SCALE + TANH_CHAIN_SHIFT).tanh()
+    return x, y
+
+
+def graph_size(library, root):
+    """Every node reachable from ``root``: leaves, constants and operations (walked iteratively)."""
+    seen = {root}
+    stack = [root]
+    while stack:
+        for source in library.sources(stack.pop()):
+            if source not in seen:
+                seen.add(source)
+                stack.append(source)
+    return len(seen)
+
+
+def measure_worked_example(library, args):
+    """Build the elementary worked example and backpropagate, ``args.size`` times per repeat."""
+    nodes = graph_size(library, elementary_worked_example(library.leaf))
+    stopwatch = Stopwatch()
+    for _ in range(args.repeats):
+        gc.collect()
+        with stopwatch:
+            for _ in range(args.size):
+                elementary_worked_example(library.leaf).backward()
+    return stopwatch.result(nodes=nodes * args.size)
+
+
+def measure_elementary_sum(library, args):
+    """``sum()`` of ``args.size`` leaves, a chain of ``+``, then backward."""
+    leaves = [library.leaf(random.Random(index).random()) for index in range(args.size)]
+    nodes = graph_size(library, sum(leaves))
+    stopwatch = Stopwatch()
+    for _ in range(args.repeats):
+        gc.collect()
+        with stopwatch:
+            sum(leaves).backward()
+    return stopwatch.result(nodes=nodes)
+
+
+def measure_tanh_chain(library, args):
+    """Build a tanh chain of ``args.size`` links and backpropagate; short chains are timed
+    as many in a row (100,000 links in all per repeat), so that every timing is long enough."""
+    chains = max(1, TANH_CHAIN_LINKS_TIMED // args.size)
+    nodes = graph_size(library, tanh_chain(library.leaf, args.size)[1])
+    stopwatch = Stopwatch()
+    for _ in range(args.repeats):
+        gc.collect()
+        with stopwatch:
+            for _ in range(chains):
+                x, y = tanh_chain(library.leaf, args.size)
+                y.backward()
+                del x, y
+    return stopwatch.result(nodes=nodes * chains)
+
+
+def process_status(field):
+    """A size in bytes from /proc/self/status (``VmRSS``, ``VmHWM``), None without /proc."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def reset_peak_resident():
+    """Start the peak RSS (VmHWM) afresh from now, where Linux allows it."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
+def measure_tanh_memory(library, args):
+    """Bytes per node of a tanh chain: held by the graph, and at the peak of build + backward."""
+    gc.collect()
+    if args.tool == "tracemalloc":
+        tracemalloc.start()
+        before = read_traced_bytes()
+        x, y = tanh_chain(library.leaf, args.size)
+        graph_bytes = read_traced_bytes() - before
+        y.backward()
+        peak_bytes = tracemalloc.get_traced_memory()[1] - before
+    else:
+        reset_peak_resident()
+        before = process_status("VmRSS")
+        x, y = tanh_chain(library.leaf, args.size)
+        graph_bytes = process_status("VmRSS") - before
+        y.backward()
+        peak_bytes = process_status("VmHWM") - before
+    nodes = graph_size(library, y)
+    return {"nodes": nodes, "graph_bytes": graph_bytes, "peak_bytes": peak_bytes}
 
 
 MEASUREMENTS = {
@@ -437,6 +661,10 @@ MEASUREMENTS = {
     "chain": measure_chain,
     "memory": measure_memory,
     "step_graph": measure_step_graph,
+    "worked_example": measure_worked_example,
+    "elementary_sum": measure_elementary_sum,
+    "tanh_chain": measure_tanh_chain,
+    "tanh_memory": measure_tanh_memory,
 }
 
 
@@ -444,7 +672,8 @@ def run_worker(args):
     """Child process: one measurement for one library, printed as one JSON line."""
     if args.recursion_limit:
         sys.setrecursionlimit(args.recursion_limit)
-    library = LIBRARIES[args.worker]()
+    library = (TracegradBefore(args.before) if args.worker == "tracegrad-before"
+               else LIBRARIES[args.worker]())
     try:
         result = MEASUREMENTS[args.measure](library, args)
     except RecursionError:
@@ -607,15 +836,112 @@ def log(text):
     print(text, file=sys.stderr, flush=True)
 
 
+def per_node_cell(result, unit=1e6):
+    """Median µs per node, wall clock and CPU, or why there is none."""
+    if "times" not in result:
+        return result.get("error", "n/a")
+    nodes = result["nodes"]
+    return (f"{median_time(result) / nodes * unit:.2f} µs "
+            f"(CPU {median_time(result, 'cpu_times') / nodes * unit:.2f} µs)")
+
+
+def ratio_cell(ours, theirs):
+    """tracegrad's median per node over the yardstick's (below 1: tracegrad is faster)."""
+    if "times" not in ours or "times" not in theirs:
+        return "n/a"
+    wall, cpu = (median_time(ours, key) / ours["nodes"] / (median_time(theirs, key) / theirs["nodes"])
+                 for key in ("times", "cpu_times"))
+    return f"{wall:.2f} (CPU {cpu:.2f})"
+
+
+def memory_cell(result):
+    if "graph_bytes" not in result:
+        return result.get("error", "n/a")
+    return f"{result['graph_bytes'] / result['nodes']:.0f} / {result['peak_bytes'] / result['nodes']:.0f}"
+
+
+def engine_rows(python, args, sizes):
+    """One elementary operation: tracegrad (and ``--before``), against the yardstick, one run."""
+    engines = ["tracegrad", "yardstick"] + (["tracegrad-before"] if args.before else [])
+
+    def each(measure, **options):
+        before = {"before": args.before} if args.before else {}
+        return [run_child(python, engine, measure, **options,
+                          **(before if engine == "tracegrad-before" else {}))
+                for engine in engines]
+
+    rows = []
+
+    def time_row(title, results):
+        ours, yardstick = results[:2]
+        row = [title, per_node_cell(ours), per_node_cell(yardstick), ratio_cell(ours, yardstick)]
+        if args.before:
+            row += [per_node_cell(results[2]), ratio_cell(results[2], yardstick)]
+        rows.append(row)
+
+    log(f"worked example from + * ** exp log tanh, {sizes['worked']:,} times ...")
+    time_row(f"slides' worked example from + * ** exp log tanh, built + backward "
+             f"{sizes['worked']:,} times, per node",
+             each("worked_example", size=sizes["worked"], repeats=sizes["engine_repeats"]))
+    log(f"{sizes['wide']:,}-wide sum() ...")
+    time_row(f"{sizes['wide']:,}-wide sum() of leaves (a chain of +), forward + backward, per node",
+             each("elementary_sum", size=sizes["wide"], repeats=sizes["engine_repeats"]))
+    for links in sizes["tanh_chains"]:
+        log(f"{links:,}-link tanh chain ...")
+        time_row(f"{links:,} links x → tanh(x·{TANH_CHAIN_SCALE} + {TANH_CHAIN_SHIFT}), "
+                 f"forward + backward, per node",
+                 each("tanh_chain", size=links, repeats=sizes["engine_repeats"]))
+    for tool, method in (("tracemalloc", "tracemalloc"), ("rss", "RSS")):
+        log(f"bytes per node of a {sizes['tanh_memory']:,}-link tanh chain ({method}) ...")
+        results = each("tanh_memory", size=sizes["tanh_memory"], tool=tool)
+        row = [f"bytes per node, graph / peak of build + backward: {sizes['tanh_memory']:,}-link "
+               f"tanh chain ({method})", memory_cell(results[0]), memory_cell(results[1])]
+        ratio = "n/a"
+        if "peak_bytes" in results[0] and "peak_bytes" in results[1]:
+            ratio = f"{results[0]['peak_bytes'] / results[1]['peak_bytes']:.2f} (peak)"
+        row.append(ratio)
+        if args.before:
+            before_ratio = "n/a"
+            if "peak_bytes" in results[2] and "peak_bytes" in results[1]:
+                before_ratio = f"{results[2]['peak_bytes'] / results[1]['peak_bytes']:.2f} (peak)"
+            row += [memory_cell(results[2]), before_ratio]
+        rows.append(row)
+    return rows
+
+
+def print_engine_table(args, sizes, rows):
+    print()
+    print(f"One elementary operation, side by side with the benchmark's pure-Python yardstick "
+          f"(`Scalar`); medians of {sizes['engine_repeats']} repeats; a node is every node the graph "
+          f"holds (leaves, constants, operations); a ratio below 1 means tracegrad is faster or smaller.")
+    print()
+    header = "| workload | tracegrad | yardstick | tracegrad / yardstick |"
+    rule = "|---|---|---|---|"
+    if args.before:
+        header += f" tracegrad before ({args.before}) | before / yardstick |"
+        rule += "---|---|"
+    print(header)
+    print(rule)
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
 def run_parent(args):
     python = ensure_bench_venv()
     sizes = (
         {"points": 100, "steps": 3, "step_repeats": 2, "epoch_repeats": 1, "wide": 10_000,
-         "chains": (10_000, 100_000), "chain_repeats": 1, "memory_nodes": 100_001}
+         "chains": (10_000, 100_000), "chain_repeats": 1, "memory_nodes": 100_001,
+         "worked": 1_000, "tanh_chains": (1_000, 10_000), "tanh_memory": 10_000,
+         "engine_repeats": 1}
         if args.quick
         else {"points": 100, "steps": 20, "step_repeats": 7, "epoch_repeats": 3, "wide": 100_000,
-              "chains": (100_000, 1_000_000), "chain_repeats": 3, "memory_nodes": 1_000_001}
+              "chains": (100_000, 1_000_000), "chain_repeats": 3, "memory_nodes": 1_000_001,
+              "worked": 10_000, "tanh_chains": (1_000, 10_000, 100_000), "tanh_memory": 100_000,
+              "engine_repeats": 7}
     )
+    if args.engine_only:
+        print_engine_table(args, sizes, engine_rows(python, args, sizes))
+        return
     raised = {"recursion_limit": RAISED_RECURSION_LIMIT}
 
     log("one training step ...")
@@ -648,6 +974,7 @@ def run_parent(args):
             {"error": "no tanh in micrograd 0.1.0"},
         )
     step_graph = both(python, "step_graph", points=sizes["points"])
+    elementary = engine_rows(python, args, sizes)
 
     rows = []
     step_ratio, step_target = speedup_cell(*step, TARGET_STEP_SPEEDUP)
@@ -691,6 +1018,7 @@ def run_parent(args):
     print("|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    print_engine_table(args, sizes, elementary)
     print()
     print("Details:")
     for name, (tracegrad_result, micrograd_result) in (("step", step), ("epoch", epoch)):
@@ -721,6 +1049,10 @@ def run_parent(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat: a smoke run")
+    parser.add_argument("--engine-only", action="store_true",
+                        help="only tracegrad against the yardstick (no micrograd): a minute or two")
+    parser.add_argument("--before", metavar="CHECKOUT",
+                        help="also time tracegrad from this checkout against the yardstick, same run")
     parser.add_argument("--worker", choices=sorted(LIBRARIES), help=argparse.SUPPRESS)
     parser.add_argument("--measure", choices=sorted(MEASUREMENTS), help=argparse.SUPPRESS)
     parser.add_argument("--points", type=int, default=100, help=argparse.SUPPRESS)
