@@ -57,9 +57,13 @@ PARAMETER_CACHE_SIZE = 256
 class Op:
     """One operation: its name, how pictures show it, its forward rule and its local derivatives."""
 
-    __slots__ = ("name", "symbol", "forward", "local", "variadic", "_formulas", "code")
+    __slots__ = ("name", "symbol", "forward", "local", "variadic", "_formulas", "code", "position")
 
-    def __init__(self, name, symbol, forward, local, variadic=False, formulas=None, code=None):
+    def __init__(self, name, symbol, forward, local, variadic=False, formulas=None, code=None,
+                 position=None):
+        # ``position``: which input a softmax[k] / log_softmax[k] picks (k, from 0), None
+        # for other operations; read it rather than parse the symbol or guess from numbers.
+        self.position = position
         self.name = name
         self.symbol = symbol
         self.forward = forward
@@ -490,7 +494,7 @@ def softmax_op(k):
         )
 
     return Op("softmax", f"softmax[{k + 1}]", forward, local, variadic=True,
-              formulas=formulas, code=code)
+              formulas=formulas, code=code, position=k)
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -519,7 +523,7 @@ def log_softmax_op(k):
         )
 
     return Op("log_softmax", f"log_softmax[{k + 1}]", forward, local, variadic=True,
-              formulas=formulas, code=code)
+              formulas=formulas, code=code, position=k)
 
 
 # ----- recording a node ------------------------------------------------------------------

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 import autograd
+import visualize
 from nn.examples import worked_example
 from visualize import mistakes
 from visualize.exercises import GRADIENT, KINDS, LOCAL, UPDATE, Exercise, exercises
@@ -280,3 +281,54 @@ def test_every_gradient_agrees_with_torch(torch, options):
         expected = gradient if exercise.kind == GRADIENT else exercise.node.data - 0.5 * gradient
         assert exercise.check(expected).correct
         assert abs(exercise.answer - expected) <= 1e-9
+
+
+# ----- corners the review found ----------------------------------------------------------------
+
+
+def test_a_saturated_softmax_still_gets_its_diagnoses():
+    # p1 = 1.0 to a float: no local derivative of p1 is positive, so the class cannot be guessed.
+    z1, z2 = autograd.Value(40.0, label="z1"), autograd.Value(0.0, label="z2")
+    p1, _ = autograd.softmax([z1, z2])
+    p1.label = "p1"
+    loss = -p1.log()
+    loss.label = "L"
+    for exercise in visualize.exercises(loss, ask=[p1, z1], kinds=["forward", "local", "gradient"]):
+        assert exercise.check(123.0).correct is False
+        assert exercise.check(exercise.answer).correct
+
+
+def test_a_constant_logit_before_the_asked_one_is_read_as_such():
+    z1 = autograd.Value(0.3, label="z1")
+    _, p2 = autograd.softmax([0.0, z1])
+    p2.label = "p2"
+    loss = -p2.log()
+    loss.label = "L"
+    local = visualize.exercises(loss, ask=[p2, z1], kinds=["local"])[0]
+    assert local.symbol == "∂p2/∂z1"
+    assert "sign error" in str(local.check(-local.answer))
+
+
+def test_a_power_left_out_is_worded_from_its_exponent():
+    y, x = autograd.Value(1.5, label="y"), autograd.Value(1.5, label="x")
+    two_to_y, cube, square = 2 ** y, x ** 3, x ** 2
+    two_to_y.label, cube.label, square.label = "out", "c", "d"
+    total = two_to_y + cube + square
+    total.label = "total"
+    asked = visualize.exercises(total, ask=[two_to_y, cube, square], kinds=["forward"])
+    words = {exercise.node.label: str(exercise.check(1.5)) for exercise in asked}
+    assert "power left out: that is y itself; out = 2^{y}" in words["out"]
+    assert "power left out: that is x itself; c = x³" in words["c"]
+    assert "square left out: that is x itself; d = x²" in words["d"]
+
+
+def test_unlabelled_nodes_are_drawn_by_their_tape_names_and_an_unlabelled_root_is_refused():
+    from visualize.exercise_sheets import network_dot
+
+    x, w = autograd.Value(0.5, label="x"), autograd.Value(-1.2, label="w")
+    out = (x * w + 1.0).tanh()
+    with pytest.raises(ValueError, match="exercises: the root needs a label"):
+        visualize.exercises(out, ask=[x])
+    out.label = "out"
+    dot = network_dot(visualize.exercises(out, ask=[out, x])[0].network)
+    assert "<t" in dot  # t<row>, the name the tape gives an unlabelled node

@@ -107,6 +107,10 @@ def graph_network(root, ask, given_decimals=4):
     """A user's graph: every labelled node is named; ``ask`` says which may be asked about."""
     if not isinstance(root, Value):
         raise TypeError(f"exercises: root must be an autograd.Value, got {type(root).__name__}")
+    if root.label is None:
+        # A question says ∂L/∂w: the root must have a name (asked nodes too, below).
+        raise ValueError("exercises: the root needs a label, so a question can name it "
+                         "(root.label = 'L', say)")
     order = autograd.topological_order(root)
     in_graph = set(order)
     for node in ask:
@@ -119,7 +123,7 @@ def graph_network(root, ask, given_decimals=4):
     leaves = [node for node in order if node.is_leaf and node.label is not None]
     asked = set(ask)
     return Network(
-        title=f"the graph of {root.label or 'the root'}",
+        title=f"the graph of {root.label}",
         formulas="",
         root=root,
         given={"Given": leaves},

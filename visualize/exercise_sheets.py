@@ -30,6 +30,7 @@ from visualize.exercises import given_text
 from visualize.latex import PREAMBLE, fitted
 from visualize.mistakes import number_text
 from visualize.render import render
+from visualize.tables import node_names
 from visualize.saving import save_file
 from visualize.theme import FONT
 
@@ -82,8 +83,9 @@ def network_dot(network):
             lines.append(f"  {ids[label]} -> {ids[network.root]} [style=dashed];")
     else:
         order = topological_order(network.root)
+        names = node_names(network.root, order)  # an unlabelled node is t<row>, as on the tape
         for value in order:
-            name = value.label if value.label is not None else value.op.symbol
+            name = names[value]
             if value.is_leaf:
                 node(value, _card(name, number_text(value.data, digits)), shape="box", fillcolor='"#dbeafe"')
             else:

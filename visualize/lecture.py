@@ -21,7 +21,6 @@ Backward steps are numbered from 1 as ``steps()`` and ``frames()`` number them.
 
 import heapq
 import math
-import re
 
 from visualize.draw import view_for
 from visualize.explain import explain
@@ -40,7 +39,6 @@ TERMS_SHOWN = 8
 TOLERANCE_DIGITS_LESS = 1
 # ... and never tighter than this fraction of the answer, so large numbers are fair too.
 RELATIVE_TOLERANCE = 1e-3
-SOFTMAX_POSITION = re.compile(r"\[(\d+)\]$")
 
 
 def bracketed(number, digits):
@@ -69,7 +67,7 @@ def _dot_terms(operands):
 
 def _softmax(op, operands):
     """softmax[k] as the slides write it: exp(z_k) / (exp(z1) + ... + exp(zn))."""
-    position = int(SOFTMAX_POSITION.search(op.symbol).group(1)) - 1
+    position = op.position
     total = " + ".join(_shortened([f"exp({operand})" for operand in operands]))
     picked = f"exp({operands[position]})"
     if op.name == "log_softmax":
@@ -99,7 +97,7 @@ def formula(op, operands):
         return " + ".join(_shortened(_dot_terms(operands)))
     if op.name == "sum":
         return " + ".join(_shortened(operands))
-    if op.name in ("softmax", "log_softmax") and SOFTMAX_POSITION.search(op.symbol):
+    if op.name in ("softmax", "log_softmax") and op.position is not None:
         return _softmax(op, operands)
     if op.name == "cross_entropy" and len(operands) % 2 == 0:
         return _cross_entropy(operands)

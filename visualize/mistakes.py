@@ -30,6 +30,7 @@ TERM_LEFT_OUT = "term left out"
 NOT_NORMALISED = "softmax not normalised"
 WRONG_CLASS = "wrong class"
 NOT_SQUARED = "square left out"
+POWER_LEFT_OUT = "power left out"
 VALUE_NOT_DERIVATIVE = "value instead of derivative"
 OTHER_INPUT = "derivative for another input"
 LEARNING_RATE_FORGOTTEN = "learning rate forgotten"
@@ -60,8 +61,9 @@ def _symbol(numerator, denominator):
 
 
 def softmax_index(node):
-    """Which p_i a softmax node is: the only input whose local derivative is positive (δ_ij − p_j > 0)."""
-    return next(position for position, (_, local) in enumerate(node.edges) if local > 0.0)
+    """Which p_i a softmax node is: the input its operation picks (read, never guessed from
+    the numbers: a saturated softmax has no positive local derivative left)."""
+    return node.op.position
 
 
 def _softmax_probabilities(node):
@@ -227,9 +229,12 @@ def forward_mistakes(node, digits):
                 mistakes.append(Mistake(WRONG_CLASS, f"that is −ln {_name(inputs[k])}, a class whose label "
                                                      f"is 0; L = −Σ y ln p keeps the labelled class",
                                         -math.log(inputs[k].data)))
-    elif op == "pow" and len(inputs) == 1:
-        mistakes.append(Mistake(NOT_SQUARED, f"that is {_name(inputs[0])} itself; {name} squares it",
-                                inputs[0].data))
+    elif op == "pow" and len(inputs) == 1 and node.op.formulas(1) is not None:
+        # Worded from the op table's formula: x² is squared, x³ and 2^{y} are powers.
+        source = _name(inputs[0])
+        written = node.op.formulas(1).out.text([source])
+        kind = NOT_SQUARED if written == f"{source}²" else POWER_LEFT_OUT
+        mistakes.append(Mistake(kind, f"that is {source} itself; {name} = {written}", inputs[0].data))
     return mistakes
 
 
