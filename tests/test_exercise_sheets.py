@@ -64,7 +64,9 @@ def test_a_hostile_label_is_escaped_in_every_format():
     assert "<script" not in html and "w&<b>" not in html and "out%</math>" not in html
     assert "&lt;script&gt;" in html and "w&amp;&lt;b&gt;" in html
     markdown = markdown_sheet(sheet, solutions=True)
-    assert "<script" not in markdown.split("```")[0]
+    # Inside ``` fences text is literal; everywhere else no tag may survive.
+    running = "".join(markdown.split("```")[0::2])
+    assert "<script" not in running and "<b>" not in running and "</math>" not in running
     latex = latex_sheet(sheet, solutions=True)
     assert r"\input{" not in latex and r"\textbackslash{}input\{/etc/hostname\}" in latex
     assert "<script" not in network_dot(sheet.networks[0])
@@ -77,6 +79,16 @@ def pdflatex():
             pytest.fail("CI=true but pdflatex is not installed (Debian: texlive-latex-base)", pytrace=False)
         pytest.skip("pdflatex is not installed")
     return found
+
+
+def test_a_label_cannot_start_a_heading_or_close_a_code_span_in_markdown():
+    x = autograd.Value(0.5, label="x\n# Heading`")
+    out = (x * 2.0).sigmoid()
+    out.label = "out"
+    markdown = markdown_sheet(exercises(out, ask=[out, x]), solutions=True)
+    running = "".join(markdown.split("```")[0::2])
+    assert "\n# Heading" not in running  # the newline never reaches the text: no new heading
+    assert running.count("`") == 0 or "\\`" in running
 
 
 def test_the_sheets_are_written_and_the_pdf_compiles(tmp_path):
