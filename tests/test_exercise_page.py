@@ -93,3 +93,12 @@ def test_in_the_browser_the_page_asks_checks_and_names_the_missing_path(open_pag
     assert page.inner_text("#score") == (
         f"Score: {len(asked) - wrong_first} of {len(asked)} right at the first try.")
     assert page.errors == [] and page.dialogs == []
+
+
+def test_predict_mode_and_exercises_grade_one_question_alike(worked_exercises):
+    from visualize.lecture import question
+
+    example, asked = worked_exercises
+    for exercise in asked:
+        assert question("?", exercise.answer, exercise.decimals, "").get("tolerance") == \
+            exercise.tolerance()

@@ -157,16 +157,16 @@ class Exercise:
 
     @property
     def absolute_tolerance(self):
-        return 10.0 ** -self.decimals
+        return mistakes.absolute_tolerance(self.decimals)
 
     @property
     def relative_tolerance(self):
-        return 5.0 * 10.0 ** -self.decimals
+        return mistakes.relative_tolerance(self.decimals)
 
     def tolerance(self, value=None):
-        """How far an answer may be from ``value`` (default: the right answer) and still be it."""
-        value = self.answer if value is None else value
-        return max(self.absolute_tolerance, self.relative_tolerance * abs(value))
+        """How far an answer may be from ``value`` (default: the right answer) and still be it
+        (``visualize.mistakes.answer_tolerance``, the rule predict mode grades by too)."""
+        return mistakes.answer_tolerance(self.answer if value is None else value, self.decimals)
 
     # ----- checking -------------------------------------------------------------------------
 

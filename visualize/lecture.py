@@ -25,6 +25,7 @@ import math
 from visualize.draw import view_for
 from visualize.explain import explain
 from visualize.matrices import layer_matrices
+from visualize.mistakes import answer_tolerance
 from visualize.tables import format_number, grouped
 
 # Above this many nodes the chain-rule explanations would make the page huge.
@@ -33,12 +34,6 @@ EXPLAIN_LIMIT = 400
 INFIX_SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷"}
 # How many operands a formula lists before it writes "…".
 TERMS_SHOWN = 8
-# A predicted number counts as right within half a unit of the second-to-last digit
-# shown: hand arithmetic on rounded factors (2.8995·0.2259·0.5854) lands there, a
-# forgotten factor or a guess does not.
-TOLERANCE_DIGITS_LESS = 1
-# ... and never tighter than this fraction of the answer, so large numbers are fair too.
-RELATIVE_TOLERANCE = 1e-3
 
 
 def bracketed(number, digits):
@@ -269,7 +264,8 @@ def exercise_question(exercise):
 
 
 def tolerance(answer, digits):
-    return max(0.5 * 10.0 ** -(digits - TOLERANCE_DIGITS_LESS), RELATIVE_TOLERANCE * abs(answer))
+    """Predict mode grades as exercises do (``visualize.mistakes.answer_tolerance``)."""
+    return answer_tolerance(answer, digits)
 
 
 def question(prompt, answer, digits, hint, chain=None):
@@ -279,7 +275,7 @@ def question(prompt, answer, digits, hint, chain=None):
         "answer": answer,
         "text": format_number(answer, digits),
         "tolerance": tolerance(answer, digits),
-        "toleranceText": f"±{tolerance(answer, digits):.{digits}g}",
+        "toleranceText": f"±{tolerance(answer, digits):.2g}",
         "hint": hint,
         "chain": chain,
     }

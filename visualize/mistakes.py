@@ -47,6 +47,23 @@ class Mistake(NamedTuple):
     value: float
 
 
+# An answer to ``decimals`` decimals counts as right within one unit of its last digit, or
+# 5 units per 10,000 of its size when that is more: hand arithmetic on factors rounded to
+# those decimals lands inside (−2.8995·0.2259·0.5854 = −0.38343 for −0.38352), a forgotten
+# factor, a sign or a missing path does not. Predict mode and exercises both grade by it.
+def absolute_tolerance(decimals):
+    return 10.0 ** -decimals
+
+
+def relative_tolerance(decimals):
+    return 5.0 * 10.0 ** -decimals
+
+
+def answer_tolerance(value, decimals):
+    """How far an answer given to ``decimals`` decimals may be from ``value`` and still be it."""
+    return max(absolute_tolerance(decimals), relative_tolerance(decimals) * abs(value))
+
+
 def number_text(value, digits):
     """A number as the words show it: the slides' digits, a true minus sign."""
     return TEXT.name(format_number(value, digits))
