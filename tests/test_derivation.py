@@ -123,3 +123,11 @@ def test_a_label_that_is_not_one_symbol_is_bracketed_in_every_style():
     assert r"\partial \left(\text{y-h}\right)" in explanation.to_latex()
     root, _ = _mathml_rows(explanation.to_mathml())
     assert "<mo>(</mo><mtext>y-h</mtext><mo>)</mo>" in explanation.to_mathml()
+
+
+@pytest.mark.parametrize("label", ["w11", "q¹1", "‖V‖", "y-h", "a b", "Σw²", "b_v1"])
+def test_tables_and_formulas_bracket_a_name_by_one_rule(label):
+    from autograd.formulas import TEXT
+    from visualize.tables import grouped
+
+    assert grouped(label) == TEXT.name(label)

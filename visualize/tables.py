@@ -9,6 +9,7 @@ import html
 import math
 
 from autograd import Value, topological_order
+from autograd.formulas import reads_as_one_symbol
 
 ELLIPSIS = "…"
 
@@ -82,8 +83,12 @@ def format_gradient(node, digits=4):
 
 
 def grouped(name):
-    """A name in brackets when it holds spaces or operators: d(y-h), not dy-h."""
-    return name if name.replace("_", "").isalnum() else f"({name})"
+    """A name in brackets when it is not one symbol: d(y-h), not dy-h; ‖V‖ stays as it is.
+
+    The formulas' own rule (``autograd.formulas.reads_as_one_symbol``), so a name reads
+    the same in a table, an explanation and a derivation.
+    """
+    return name if reads_as_one_symbol(name) else f"({name})"
 
 
 def shorten(text, width):
