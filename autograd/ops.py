@@ -31,8 +31,8 @@ forward rule and local derivatives written as source text over the nodes' names,
 function call or a branch in plain Python or in PyTorch). An entry without one is
 still compiled, as calls to its own ``forward`` and ``local``.
 
-A new operation is one ``Op`` entry plus a public function that calls ``unary``,
-``binary`` or ``_variadic``.
+A new operation is one ``Op`` entry plus a public function: its recorder
+(``unary(op)`` or ``binary(op)``), or a function that calls ``_variadic``.
 """
 
 import math
@@ -57,7 +57,8 @@ PARAMETER_CACHE_SIZE = 256
 class Op:
     """One operation: its name, how pictures show it, its forward rule and its local derivatives."""
 
-    __slots__ = ("name", "symbol", "forward", "local", "variadic", "_formulas", "code", "position")
+    __slots__ = ("name", "symbol", "forward", "local", "variadic", "_formulas", "code", "position",
+                 "recorder")
 
     def __init__(self, name, symbol, forward, local, variadic=False, formulas=None, code=None,
                  position=None):
@@ -71,6 +72,8 @@ class Op:
         self.variadic = variadic
         self._formulas = formulas
         self.code = code
+        # The function that records this operation on nodes, made once by ``unary``/``binary``.
+        self.recorder = None
 
     def formulas(self, arity):
         """``out`` and the local derivatives as formulas (``autograd.formulas.Formulas``) for ``arity``
@@ -379,11 +382,12 @@ CODE_FUNCTIONS = {
 def power_op(exponent):
     """The operation ``x ** exponent`` for a fixed number ``exponent``."""
     p = exponent
+    whole = float(p).is_integer()
 
     def forward(x):
         if x == 0.0 and p < 0.0:
             raise ZeroDivisionError(f"0 cannot be raised to the negative power {p:g}")
-        if x < 0.0 and not float(p).is_integer():
+        if x < 0.0 and not whole:
             raise ValueError(
                 f"a negative number to the fractional power {p:g} is not a real number"
             )
@@ -400,7 +404,7 @@ def power_op(exponent):
 
     return Op("pow", f"^{p:g}", forward, local,
               formulas=_unary_formulas(lambda x: (x**p, p * x ** (p - 1) if p != 0.0 else 0)),
-              code=code if float(p).is_integer() else None)
+              code=code if whole else None)
 
 
 @lru_cache(maxsize=PARAMETER_CACHE_SIZE)
@@ -600,82 +604,120 @@ def _leaf(kind, number):
     return node
 
 
-def unary(op, x):
-    """Run the one-input ``op`` on ``x`` (a ``Value`` or a number); return the result node."""
-    if type(x) is not Value:
-        x = _value(x, op.name)
-    data = x._data
-    try:
-        out = op.forward(data)
-    except _ARITHMETIC_ERRORS as error:
-        raise _fail(op, (x,), error, "forward") from None
-    if out - out != 0.0:
-        _refuse_infinite_result(op, (x,), (data,))
-    if type(x) is Constant:
-        return Constant(out)
-    node = _blank(Value)
-    node._data = out
-    node.grad = 0.0
-    node.label = None
-    if _recording():
+def unary(op):
+    """The recorder of the one-input ``op``: ``unary(EXP)(x)`` runs it on ``x`` (a ``Value``
+    or a number) and returns the result node.
+
+    Made once per operation and kept on it, so that an operator of ``Value`` *is* its
+    recorder: one call per node, where a method handing off to a recorder made two.
+    """
+    if op.recorder is not None:
+        return op.recorder
+    forward, local, name = op.forward, op.local, op.name
+
+    def record(x):
+        if type(x) is not Value:
+            x = _value(x, name)
+        data = x._data
         try:
-            (local,) = op.local(out, data)
+            out = forward(data)
         except _ARITHMETIC_ERRORS as error:
-            raise _fail(op, (x,), error, "derivative") from None
-        if local - local != 0.0:
-            _refuse_infinite_derivative(op, (x,), (data,), (local,))
-        node._edges = (op, x, local)
-    else:
-        node._edges = ()
-    return node
+            raise _fail(op, (x,), error, "forward") from None
+        if out - out != 0.0:
+            _refuse_infinite_result(op, (x,), (data,))
+        if type(x) is Constant:
+            return Constant(out)
+        node = _blank(Value)
+        node._data = out
+        node.grad = 0.0
+        node.label = None
+        if _recording():
+            try:
+                (toward_x,) = local(out, data)
+            except _ARITHMETIC_ERRORS as error:
+                raise _fail(op, (x,), error, "derivative") from None
+            if toward_x - toward_x != 0.0:
+                _refuse_infinite_derivative(op, (x,), (data,), (toward_x,))
+            node._edges = (op, x, toward_x)
+        else:
+            node._edges = ()
+        return node
+
+    return _named(op, record)
 
 
-def binary(op, x, y):
-    """Run the two-input ``op`` on ``x`` and ``y`` (``Value`` s or numbers); return the result node.
+def binary(op):
+    """The recorder of the two-input ``op``: ``binary(MUL)(x, y)`` runs it on ``x`` and ``y``
+    (``Value`` s or numbers) and returns the result node; made once, as ``unary``.
 
     A derivative toward a constant is dropped unchecked (its edge holds ``None``):
     nothing ever uses it. When both inputs are constants, so is the result.
     """
-    x_is_constant = y_is_constant = False
-    if type(x) is not Value:
-        x = _value(x, op.name)
-        x_is_constant = type(x) is Constant
-    if type(y) is not Value:
-        y = _value(y, op.name)
-        y_is_constant = type(y) is Constant
-    first, second = x._data, y._data
-    try:
-        out = op.forward(first, second)
-    except _ARITHMETIC_ERRORS as error:
-        raise _fail(op, (x, y), error, "forward") from None
-    if out - out != 0.0:
-        _refuse_infinite_result(op, (x, y), (first, second))
-    if x_is_constant and y_is_constant:
-        return Constant(out)
-    node = _blank(Value)
-    node._data = out
-    node.grad = 0.0
-    node.label = None
-    if _recording():
+    if op.recorder is not None:
+        return op.recorder
+    forward, local, name = op.forward, op.local, op.name
+
+    def record(x, y):
+        x_is_constant = y_is_constant = False
+        if type(x) is not Value:
+            x = _leaf(Constant, x) if type(x) is float else _value(x, name)
+            x_is_constant = type(x) is Constant
+        if type(y) is not Value:
+            y = _leaf(Constant, y) if type(y) is float else _value(y, name)
+            y_is_constant = type(y) is Constant
+        first, second = x._data, y._data
         try:
-            toward_x, toward_y = op.local(out, first, second)
+            out = forward(first, second)
         except _ARITHMETIC_ERRORS as error:
-            raise _fail(op, (x, y), error, "derivative") from None
-        if x_is_constant:
-            toward_x = None
-            total = toward_y
-        elif y_is_constant:
-            toward_y = None
-            total = toward_x
+            raise _fail(op, (x, y), error, "forward") from None
+        if out - out != 0.0:
+            _refuse_infinite_result(op, (x, y), (first, second))
+        if x_is_constant and y_is_constant:
+            return Constant(out)
+        node = _blank(Value)
+        node._data = out
+        node.grad = 0.0
+        node.label = None
+        if _recording():
+            try:
+                toward_x, toward_y = local(out, first, second)
+            except _ARITHMETIC_ERRORS as error:
+                raise _fail(op, (x, y), error, "derivative") from None
+            if x_is_constant:
+                toward_x = None
+                total = toward_y
+            elif y_is_constant:
+                toward_y = None
+                total = toward_x
+            else:
+                total = toward_x + toward_y
+            if total - total != 0.0:
+                checked = [local for local in (toward_x, toward_y) if local is not None]
+                _refuse_infinite_derivative(op, (x, y), (first, second), checked)
+            node._edges = (op, x, toward_x, y, toward_y)
         else:
-            total = toward_x + toward_y
-        if total - total != 0.0:
-            checked = [local for local in (toward_x, toward_y) if local is not None]
-            _refuse_infinite_derivative(op, (x, y), (first, second), checked)
-        node._edges = (op, x, toward_x, y, toward_y)
-    else:
-        node._edges = ()
-    return node
+            node._edges = ()
+        return node
+
+    return _named(op, record)
+
+
+def swapped(record):
+    """``record`` with its two inputs given the other way round: ``Value.__rsub__(y, x)``
+    records ``x - y``, so ``1 - p`` keeps 1 as its first input."""
+
+    def record_swapped(y, x):
+        return record(x, y)
+
+    record_swapped.__name__ = record_swapped.__qualname__ = f"{record.__name__} (swapped)"
+    return record_swapped
+
+
+def _named(op, record):
+    """Keep ``record`` on ``op`` and name it after the operation (tracebacks read ``mul``)."""
+    record.__name__ = record.__qualname__ = op.name
+    op.recorder = record
+    return record
 
 
 def _record(op, inputs, datas, constant_count):
@@ -760,24 +802,9 @@ def _values(operands, op_name):
 # ----- the public operations -------------------------------------------------------------
 
 
-def add(x, y):
-    return binary(ADD, x, y)
-
-
-def sub(x, y):
-    return binary(SUB, x, y)
-
-
-def mul(x, y):
-    return binary(MUL, x, y)
-
-
-def div(x, y):
-    return binary(DIV, x, y)
-
-
-def neg(x):
-    return unary(NEG, x)
+# Each is its operation's recorder (``unary``/``binary``), which ``Value``'s operators are too.
+add, sub, mul, div = binary(ADD), binary(SUB), binary(MUL), binary(DIV)
+neg = unary(NEG)
 
 
 # The integers that are floats exactly (2**53 + 1 is not).
@@ -794,42 +821,23 @@ def power(base, exponent):
     kind = type(exponent)
     if kind is float or (kind is int and exponent in _EXACT_INTEGERS):
         # The usual x ** 2: the number goes straight into the operation, no Constant made for it.
-        return unary(power_op(float(exponent)), base)
+        op = power_op(float(exponent))
+        return (op.recorder or unary(op))(base)
     base, exponent = _value(base, "pow"), _value(exponent, "pow")
     if exponent.is_constant:
-        return unary(power_op(exponent._data), base)
+        return unary(power_op(exponent._data))(base)
     if base.is_constant:
         if base._data < 0.0:
             raise UndefinedOperationError(
                 f"pow: with a Value exponent the base must be >= 0, because d out/d exponent "
                 f"= out * ln(base); got base {base._data!r}, exponent {_describe([exponent])}"
             )
-        return unary(exponential_op(base._data), exponent)
-    return binary(POW, base, exponent)
+        return unary(exponential_op(base._data))(exponent)
+    return binary(POW)(base, exponent)
 
 
-def exp(x):
-    return unary(EXP, x)
-
-
-def log(x):
-    return unary(LOG, x)
-
-
-def sqrt(x):
-    return unary(SQRT, x)
-
-
-def tanh(x):
-    return unary(TANH, x)
-
-
-def sigmoid(x):
-    return unary(SIGMOID, x)
-
-
-def relu(x):
-    return unary(RELU, x)
+exp, log, sqrt, tanh = unary(EXP), unary(LOG), unary(SQRT), unary(TANH)
+sigmoid, relu = unary(SIGMOID), unary(RELU)
 
 
 def _parameter(number, name, op_name, x):
@@ -843,11 +851,11 @@ def _parameter(number, name, op_name, x):
 
 
 def leaky_relu(x, slope=0.1):
-    return unary(leaky_relu_op(_parameter(slope, "slope", "leaky_relu", x)), x)
+    return unary(leaky_relu_op(_parameter(slope, "slope", "leaky_relu", x)))(x)
 
 
 def elu(x, alpha=1.0):
-    return unary(elu_op(_parameter(alpha, "alpha", "elu", x)), x)
+    return unary(elu_op(_parameter(alpha, "alpha", "elu", x)))(x)
 
 
 def sum_values(values):

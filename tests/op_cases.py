@@ -151,3 +151,51 @@ def evaluate(case, point):
 
 def close(a, b, tolerance=1e-5):
     return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
+
+
+# Each step squashes its operands into the operation's domain with ops of its own, so a
+# random graph of any depth stays finite: tanh bounds, x² + 0.5 keeps away from 0.
+_INTO_DOMAIN = {
+    "any": lambda v: v.tanh() * 3,
+    "positive": lambda v: v * v + 0.5,
+    "away_from_zero": lambda v: v * v + 0.5,
+}
+
+
+def _domain_of(strategy_index, case):
+    strategy = case.domain[strategy_index]
+    if strategy is ANY:
+        return "any"
+    if strategy is POSITIVE:
+        return "positive"
+    return "any" if case.name in ("pow_values", "sigmoid") else "away_from_zero"
+
+
+def _random_graph(plan):
+    """A builder: leaves -> root, from a plan of (case, operand positions)."""
+
+    def build(leaves):
+        pool = list(leaves)
+        for case, positions in plan:
+            operands = [
+                _INTO_DOMAIN[_domain_of(k, case)](pool[p]) for k, p in enumerate(positions)
+            ]
+            pool.append(case.ours(*operands))
+        # Late nodes feed the root more than once: shared subexpressions, summed gradients.
+        return autograd.sum_values(pool[-3:]) * pool[-1]
+
+    return build
+
+
+@st.composite
+def random_graphs(draw):
+    """``(build, numbers, other numbers)``: a builder of a random graph of 1 to 12 operations
+    drawn from the table (leaves -> root), and two sets of numbers for its leaves."""
+    leaf_count = draw(st.integers(1, 4))
+    plan = []
+    for step in range(draw(st.integers(1, 12))):
+        case = draw(st.sampled_from(OP_CASES))
+        positions = [draw(st.integers(0, leaf_count + step - 1)) for _ in case.domain]
+        plan.append((case, positions))
+    numbers = st.lists(st.floats(-2, 2), min_size=leaf_count, max_size=leaf_count)
+    return _random_graph(plan), draw(numbers), draw(numbers)

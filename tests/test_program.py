@@ -6,12 +6,11 @@ import random
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import autograd
 import nn
 from autograd import Constant, Value, compile_graph
-from op_cases import OP_CASES, inputs_for
+from op_cases import OP_CASES, inputs_for, random_graphs
 
 
 def _graph_answer(build, numbers):
@@ -39,54 +38,6 @@ def test_every_operation_replays_on_new_numbers(case):
         _assert_close(list(gradients), expected_gradients)
 
     check()
-
-
-# Each step squashes its operands into the operation's domain with ops of its own, so a
-# random graph of any depth stays finite: tanh bounds, x² + 0.5 keeps away from 0.
-_INTO_DOMAIN = {
-    "any": lambda v: v.tanh() * 3,
-    "positive": lambda v: v * v + 0.5,
-    "away_from_zero": lambda v: v * v + 0.5,
-}
-
-
-def _domain_of(strategy_index, case):
-    from op_cases import ANY, POSITIVE
-
-    strategy = case.domain[strategy_index]
-    if strategy is ANY:
-        return "any"
-    if strategy is POSITIVE:
-        return "positive"
-    return "any" if case.name in ("pow_values", "sigmoid") else "away_from_zero"
-
-
-def _random_graph(plan):
-    """A builder: leaves -> root, from a plan of (case, operand positions)."""
-
-    def build(leaves):
-        pool = list(leaves)
-        for case, positions in plan:
-            operands = [
-                _INTO_DOMAIN[_domain_of(k, case)](pool[p]) for k, p in enumerate(positions)
-            ]
-            pool.append(case.ours(*operands))
-        # Late nodes feed the root more than once: shared subexpressions, summed gradients.
-        return autograd.sum_values(pool[-3:]) * pool[-1]
-
-    return build
-
-
-@st.composite
-def random_graphs(draw):
-    leaf_count = draw(st.integers(1, 4))
-    plan = []
-    for step in range(draw(st.integers(1, 12))):
-        case = draw(st.sampled_from(OP_CASES))
-        positions = [draw(st.integers(0, leaf_count + step - 1)) for _ in case.domain]
-        plan.append((case, positions))
-    numbers = st.lists(st.floats(-2, 2), min_size=leaf_count, max_size=leaf_count)
-    return _random_graph(plan), draw(numbers), draw(numbers)
 
 
 @settings(max_examples=120, deadline=None)
