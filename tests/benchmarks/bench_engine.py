@@ -34,7 +34,8 @@ the table gives medians of the repeats):
   pure Python: + * ** exp log tanh, an iterative topological backward, no checks): the
   slides' worked example built from those operations alone and backpropagated 10,000 times,
   a 100,000-wide ``sum()`` (a chain of +), chains x → tanh(x·1.0001 + 0.1) of 10³, 10⁴, 10⁵
-  links, all in µs per graph node; and the bytes per node of a 10⁵-link tanh chain
+  links, and backward alone on such chains built before the clock starts, all in µs per
+  graph node; and the bytes per node of a 10⁵-link tanh chain
   (tracemalloc, and the peak RSS of build + backward). ``--before CHECKOUT`` adds tracegrad
   from another checkout to the same run; ``--engine-only`` runs just these rows.
 
@@ -611,6 +612,22 @@ def measure_tanh_chain(library, args):
     return stopwatch.result(nodes=nodes * chains)
 
 
+def measure_tanh_chain_backward(library, args):
+    """Backward alone over tanh chains of ``args.size`` links, built before the clock starts
+    (100,000 links in all per repeat): the walk's cost per node, without the build's."""
+    chains = max(1, TANH_CHAIN_LINKS_TIMED // args.size)
+    nodes = graph_size(library, tanh_chain(library.leaf, args.size)[1])
+    stopwatch = Stopwatch()
+    for _ in range(args.repeats):
+        roots = [tanh_chain(library.leaf, args.size)[1] for _ in range(chains)]
+        gc.collect()
+        with stopwatch:
+            for root in roots:
+                root.backward()
+        del roots
+    return stopwatch.result(nodes=nodes * chains)
+
+
 def process_status(field):
     """A size in bytes from /proc/self/status (``VmRSS``, ``VmHWM``), None without /proc."""
     try:
@@ -662,6 +679,7 @@ MEASUREMENTS = {
     "memory": measure_memory,
     "step_graph": measure_step_graph,
     "worked_example": measure_worked_example,
+    "tanh_chain_backward": measure_tanh_chain_backward,
     "elementary_sum": measure_elementary_sum,
     "tanh_chain": measure_tanh_chain,
     "tanh_memory": measure_tanh_memory,
@@ -891,6 +909,11 @@ def engine_rows(python, args, sizes):
         time_row(f"{links:,} links x → tanh(x·{TANH_CHAIN_SCALE} + {TANH_CHAIN_SHIFT}), "
                  f"forward + backward, per node",
                  each("tanh_chain", size=links, repeats=sizes["engine_repeats"]))
+    for links in sizes["tanh_chains"]:
+        log(f"{links:,}-link tanh chain, backward alone ...")
+        time_row(f"{links:,} links x → tanh(x·{TANH_CHAIN_SCALE} + {TANH_CHAIN_SHIFT}), "
+                 f"backward alone (built untimed), per node",
+                 each("tanh_chain_backward", size=links, repeats=sizes["engine_repeats"]))
     for tool, method in (("tracemalloc", "tracemalloc"), ("rss", "RSS")):
         log(f"bytes per node of a {sizes['tanh_memory']:,}-link tanh chain ({method}) ...")
         results = each("tanh_memory", size=sizes["tanh_memory"], tool=tool)
