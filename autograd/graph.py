@@ -171,6 +171,11 @@ def chain_rule(operations, gradients=None, *, create_graph=False, report=False):
     the root hold its seed) or, given ``gradients`` (from ``gradient_table``), in
     that mapping alone (``grad``), which leaves ``.grad`` untouched.
 
+    One case is written out a second time, for speed: ``backward`` (totals in
+    ``.grad``, nothing reported) passes the edges of a one- or two-input node
+    unpacked, 2.5x faster than the general loop. A test holds ``backward``, ``grad``
+    and ``backward_steps`` to exactly the same numbers on random graphs.
+
     An edge toward a ``Constant`` (local ``None``) is never followed, nor one whose
     local derivative is exactly 0, nor any edge of a node whose gradient is 0 or
     that nothing reached: they add nothing. A float gradient is checked when its

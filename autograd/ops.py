@@ -38,6 +38,7 @@ A new operation is one ``Op`` entry plus a public function: its recorder
 import math
 import numbers
 import operator
+import types
 from functools import lru_cache
 
 from autograd import formulas as f
@@ -659,6 +660,7 @@ def binary(op):
 
     def record(x, y):
         x_is_constant = y_is_constant = False
+        # A float operand (the 0.5 of 0.5 * x) is the usual constant: made here, a call less.
         if type(x) is not Value:
             x = _leaf(Constant, x) if type(x) is float else _value(x, name)
             x_is_constant = type(x) is Constant
@@ -709,15 +711,35 @@ def swapped(record):
     def record_swapped(y, x):
         return record(x, y)
 
-    record_swapped.__name__ = record_swapped.__qualname__ = f"{record.__name__} (swapped)"
-    return record_swapped
+    return renamed(record_swapped, f"{record.__name__}_swapped")
+
+
+def renamed(function, qualname, module=None):
+    """A copy of ``function`` (the same code and closure) named ``qualname`` everywhere:
+    in tracebacks, ``help()`` and pickle. ``Value``'s operators are such copies of the
+    recorders, so that a traceback reads ``Value.__mul__``, then ``mul``."""
+    name = qualname.rpartition(".")[2]
+    code = function.__code__
+    if hasattr(code, "co_qualname"):  # Python 3.11 and later
+        code = code.replace(co_name=name, co_qualname=qualname)
+    else:
+        code = code.replace(co_name=name)
+    copy = types.FunctionType(code, function.__globals__, name, function.__defaults__,
+                              function.__closure__)
+    copy.__qualname__ = qualname
+    copy.__module__ = module or function.__module__
+    copy.__doc__ = function.__doc__
+    return copy
 
 
 def _named(op, record):
-    """Keep ``record`` on ``op`` and name it after the operation (tracebacks read ``mul``)."""
-    record.__name__ = record.__qualname__ = op.name
-    op.recorder = record
-    return record
+    """``record`` named after the operation (a traceback reads ``mul``), kept on ``op``.
+
+    The recorder's closure refers to ``op``, a reference cycle: an operation with a number
+    built in (``x ** 2.5``) that leaves its cache is freed by the cyclic collector.
+    """
+    op.recorder = renamed(record, op.name)
+    return op.recorder
 
 
 def _record(op, inputs, datas, constant_count):
@@ -821,8 +843,7 @@ def power(base, exponent):
     kind = type(exponent)
     if kind is float or (kind is int and exponent in _EXACT_INTEGERS):
         # The usual x ** 2: the number goes straight into the operation, no Constant made for it.
-        op = power_op(float(exponent))
-        return (op.recorder or unary(op))(base)
+        return unary(power_op(float(exponent)))(base)
     base, exponent = _value(base, "pow"), _value(exponent, "pow")
     if exponent.is_constant:
         return unary(power_op(exponent._data))(base)

@@ -11,8 +11,9 @@ It takes part in the forward pass like any input, but receives no gradient,
 and no local derivative toward it is ever stored or checked (its edge holds
 ``None``). ``Value`` leaves are what a user differentiates.
 
-This file holds no math: every operator hands off to ``autograd.ops``, where
-each operation's forward rule and local derivative sit side by side.
+This file holds no math: each operator is the recorder ``autograd.ops`` makes for
+its entry of the op table, where the forward rule and local derivative sit side by
+side. The operators are bound at the end of this file, once ``ops`` can be imported.
 """
 
 import numbers
@@ -210,12 +211,29 @@ def _number(other):
 from autograd import graph, ops  # noqa: E402
 
 # Each operator is its operation's recorder, not a method that hands off to it: the hand-off
-# was a sixth of the cost of a node. A reflected operator (``2 - x``) keeps the number first.
-Value.__add__, Value.__radd__ = ops.add, ops.swapped(ops.add)
-Value.__sub__, Value.__rsub__ = ops.sub, ops.swapped(ops.sub)
-Value.__mul__, Value.__rmul__ = ops.mul, ops.swapped(ops.mul)
-Value.__truediv__, Value.__rtruediv__ = ops.div, ops.swapped(ops.div)
-Value.__pow__, Value.__rpow__ = ops.power, ops.swapped(ops.power)
-Value.__neg__ = ops.neg
-Value.exp, Value.log, Value.sqrt, Value.tanh = ops.exp, ops.log, ops.sqrt, ops.tanh
-Value.sigmoid, Value.relu = ops.sigmoid, ops.relu
+# was a sixth of the cost of a node. Each is a copy named as a method of Value, so tracebacks,
+# help() and pickle read ``Value.__add__``. A reflected operator (``2 - x``) keeps the number
+# first.
+
+
+def _method(record, name):
+    return ops.renamed(record, f"Value.{name}", __name__)
+
+
+Value.__add__ = _method(ops.add, "__add__")
+Value.__radd__ = _method(ops.swapped(ops.add), "__radd__")
+Value.__sub__ = _method(ops.sub, "__sub__")
+Value.__rsub__ = _method(ops.swapped(ops.sub), "__rsub__")
+Value.__mul__ = _method(ops.mul, "__mul__")
+Value.__rmul__ = _method(ops.swapped(ops.mul), "__rmul__")
+Value.__truediv__ = _method(ops.div, "__truediv__")
+Value.__rtruediv__ = _method(ops.swapped(ops.div), "__rtruediv__")
+Value.__pow__ = _method(ops.power, "__pow__")
+Value.__rpow__ = _method(ops.swapped(ops.power), "__rpow__")
+Value.__neg__ = _method(ops.neg, "__neg__")
+Value.exp = _method(ops.exp, "exp")
+Value.log = _method(ops.log, "log")
+Value.sqrt = _method(ops.sqrt, "sqrt")
+Value.tanh = _method(ops.tanh, "tanh")
+Value.sigmoid = _method(ops.sigmoid, "sigmoid")
+Value.relu = _method(ops.relu, "relu")

@@ -175,6 +175,28 @@ def test_the_three_walks_of_the_chain_rule_agree_on_random_graphs_of_every_opera
     assert from_backward == from_table == from_steps
 
 
+@pytest.mark.parametrize("build", [
+    lambda a, b: autograd.sum_values([a]) * b,
+    lambda a, b: autograd.dot([a], [b]),
+    lambda a, b: autograd.dot([a], [2.0], b),
+    lambda a, b: autograd.softmax([a])[0] * b,
+    lambda a, b: autograd.logsumexp([a, b]),
+    lambda a, b: autograd.negative_log_likelihood([a.sigmoid()], [1.0]) * b,
+], ids=["sum of one", "dot of one pair", "dot with a constant and a bias", "softmax of one",
+        "logsumexp of two", "cross-entropy of one"])
+def test_many_input_operations_with_one_or_two_inputs_take_the_short_path_right(build):
+    # Their edges look like a one- or two-input operation's, so backward unpacks them too.
+    def fresh():
+        a, b = Value(0.3), Value(-1.7)
+        return build(a, b), [a, b]
+
+    root, leaves = fresh()
+    root.backward()
+    from_backward = [leaf.grad for leaf in leaves]
+    root, leaves = fresh()
+    assert from_backward == autograd.grad(root, leaves)
+
+
 def test_overflowing_gradient_is_an_error_naming_the_node():
     a = Value(1e300, label="a")
     b = Value(1e-300, label="b")

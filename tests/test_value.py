@@ -1,5 +1,9 @@
 """The ``Value`` node and its public graph API."""
 
+import copy
+import pickle
+import traceback
+
 import pytest
 
 import autograd
@@ -99,3 +103,20 @@ def test_assigning_a_real_number_converts_it_to_float():
     x = Value(1.0)
     x.data = 3
     assert x.data == 3.0 and type(x.data) is float
+
+
+def test_operators_read_as_methods_of_value_in_tracebacks_help_and_pickle():
+    x = Value(0.0, label="x")
+    assert Value.__add__.__qualname__ == "Value.__add__"
+    assert Value.__rsub__.__module__ == "autograd.value"
+    # A bound operator survives copy and pickle, as a method does.
+    assert pickle.loads(pickle.dumps(x.__radd__))(2.0).data == 2.0
+    assert copy.copy(x.__mul__)(3.0).data == 0.0
+    with pytest.raises(autograd.UndefinedOperationError) as caught:
+        1 - x.log()
+    frames = [frame.name for frame in traceback.extract_tb(caught.value.__traceback__)]
+    assert frames[-1] == "log"
+    with pytest.raises(TypeError) as caught:
+        "a" - x
+    frames = [frame.name for frame in traceback.extract_tb(caught.value.__traceback__)]
+    assert frames[1:3] == ["__rsub__", "sub"]
