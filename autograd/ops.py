@@ -694,7 +694,7 @@ def binary(op):
             else:
                 total = toward_x + toward_y
             if total - total != 0.0:
-                checked = [local for local in (toward_x, toward_y) if local is not None]
+                checked = [d for d in (toward_x, toward_y) if d is not None]
                 _refuse_infinite_derivative(op, (x, y), (first, second), checked)
             node._edges = (op, x, toward_x, y, toward_y)
         else:
